@@ -1,0 +1,143 @@
+import type { Pool } from 'pg';
+import type { Reconcilable } from '../recovery/engine-ports';
+import { RewindError } from '../recovery/errors';
+import type { Run, Step, StepTicket } from '../recovery/run';
+import { isActive } from '../recovery/run';
+import { appendAudit, type Scrubber } from './audit-log';
+import { ticketOf } from '../recovery/ticket';
+import { advance } from './step-claims';
+import { activeRunFor, loadRun } from './run-store';
+import { withTransaction } from './transaction';
+import { transitionRun, transitionStep } from './transitions';
+
+function notFound(runId: string): RewindError {
+  return new RewindError({ code: 'RUN_NOT_FOUND', userMessage: `There is no run ${runId}. /dr status lists the recent runs.` });
+}
+
+export interface GateDecision {
+  runId: string;
+  gate: string;
+  planHash: string;
+  actor: string;
+}
+
+/**
+ * Approves the gate the run is waiting at. The button's values are untrusted: the run must be
+ * awaiting exactly this gate under exactly this plan, or the click is refused as stale.
+ */
+export async function approveGate(pool: Pool, scrub: Scrubber, d: GateDecision): Promise<{ run: Run; next?: { ticket: StepTicket; delayMs: number } }> {
+  return withTransaction(pool, async (db) => {
+    const run = await loadRun(db, d.runId, true);
+    if (!run) throw notFound(d.runId);
+    const step = run.steps[run.currentStep];
+    const gate = step?.params.gate;
+    if (run.status !== 'awaiting_approval' || !step || step.status !== 'waiting' || gate !== d.gate) {
+      throw new RewindError({
+        code: 'STALE_GATE',
+        userMessage: `This approval is no longer current: run ${run.id} is ${run.status.replace('_', ' ')}${gate ? ` at "${step?.name}"` : ''}. Nothing was changed; see the run's live message for what it waits for now.`,
+      });
+    }
+    if (d.planHash !== run.planHash) {
+      throw new RewindError({ code: 'STALE_PLAN', userMessage: `The plan of run ${run.id} changed since this button was shown. Nothing was approved; use the buttons on the current message.` });
+    }
+    await db.query('INSERT INTO approvals (run_id, step_idx, gate, decided_by, decision, plan_hash) VALUES ($1, $2, $3, $4, $5, $6)', [run.id, step.idx, d.gate, d.actor, 'approved', d.planHash]);
+    await appendAudit(db, { actor: d.actor, runId: run.id, stepIdx: step.idx, action: 'gate.approved', detail: { gate: d.gate } }, scrub);
+    await transitionStep(db, scrub, step, 'succeeded', d.actor, { output: { approvedBy: d.actor } });
+    const next = await advance(db, scrub, run, d.actor);
+    return { run: (await loadRun(db, run.id)) as Run, next };
+  });
+}
+
+export type AbortOutcome = { run: Run; compensate: boolean };
+
+/**
+ * Stops a run. Steps not yet finished are skipped; when any step may have left something behind
+ * (`needsCompensation`), the run goes to rolling_back until compensation has run, else straight to aborted.
+ */
+export async function abortRun(pool: Pool, scrub: Scrubber, runId: string, actor: string, reason: string, needsCompensation: (s: Step) => boolean): Promise<AbortOutcome> {
+  return withTransaction(pool, async (db) => {
+    const run = await loadRun(db, runId, true);
+    if (!run) throw notFound(runId);
+    if (!isActive(run.status) || run.status === 'rolling_back') {
+      throw new RewindError({ code: 'RUN_NOT_ACTIVE', userMessage: `Run ${run.id} is already ${run.status.replace('_', ' ')}; there is nothing to abort.` });
+    }
+    for (const s of run.steps) {
+      if (['pending', 'running', 'waiting'].includes(s.status)) await transitionStep(db, scrub, s, 'skipped', actor, { releaseLease: false }, { reason: 'run aborted' });
+    }
+    const compensate = run.steps.some((s) => s.status !== 'pending' && s.startedAt !== null && !s.compensatedAt && needsCompensation(s));
+    await transitionRun(db, scrub, run, compensate ? 'rolling_back' : 'aborted', actor, { reason }, { endedBy: actor });
+    return { run: (await loadRun(db, run.id)) as Run, compensate };
+  });
+}
+
+export async function markCompensated(pool: Pool, scrub: Scrubber, runId: string, idx: number, actor: string): Promise<void> {
+  await withTransaction(pool, async (db) => {
+    await db.query('UPDATE steps SET compensated_at = now() WHERE run_id = $1 AND idx = $2 AND compensated_at IS NULL', [runId, idx]);
+    await appendAudit(db, { actor, runId, stepIdx: idx, action: 'step.compensated' }, scrub);
+  });
+}
+
+/** Ends a rolling-back run: aborted when compensation completed, failed (with what is left) when not. */
+export async function finishRollback(pool: Pool, scrub: Scrubber, runId: string, error?: { code: string; message: string; retryable: boolean }): Promise<Run> {
+  return withTransaction(pool, async (db) => {
+    const run = await loadRun(db, runId, true);
+    if (!run) throw notFound(runId);
+    if (run.status !== 'rolling_back') return run;
+    await transitionRun(db, scrub, run, error ? 'failed' : 'aborted', 'rewind', error ? { code: error.code } : {}, error ? { error } : {});
+    return (await loadRun(db, runId)) as Run;
+  });
+}
+
+/**
+ * Continues a failed run from its failed step with a fresh attempt, taking the database's lock
+ * again (refused, naming it, if another run holds the database now).
+ */
+export async function resumeRun(pool: Pool, scrub: Scrubber, runId: string, actor: string): Promise<{ run: Run; next: { ticket: StepTicket; delayMs: number } }> {
+  return withTransaction(pool, async (db) => {
+    const run = await loadRun(db, runId, true);
+    if (!run) throw notFound(runId);
+    const step = run.steps[run.currentStep];
+    if (run.status !== 'failed' || !step || step.status !== 'failed') {
+      throw new RewindError({ code: 'RUN_NOT_RESUMABLE', userMessage: `Run ${run.id} is ${run.status.replace('_', ' ')}; only a run that failed at a step can be resumed.` });
+    }
+    const holder = await activeRunFor(db, run.database);
+    if (holder) {
+      throw new RewindError({ code: 'RUN_ALREADY_ACTIVE', userMessage: `${run.database} has another active run, ${holder.id}; finish or abort it before resuming ${run.id}.` });
+    }
+    await db.query('INSERT INTO database_locks (database, run_id) VALUES ($1, $2)', [run.database, run.id]);
+    const attempt = step.attempt + 1;
+    await transitionStep(db, scrub, step, 'waiting', actor, { attempt, wake: 0, nextAt: new Date() }, { resumed: true });
+    await transitionRun(db, scrub, run, 'running', actor, { resumedAt: step.name });
+    return { run: (await loadRun(db, run.id)) as Run, next: { ticket: ticketOf({ ...step, attempt, wake: 0 }), delayMs: 0 } };
+  });
+}
+
+/** Active runs and their current step, for the reconciler. */
+export async function listReconcilable(pool: Pool): Promise<Reconcilable[]> {
+  const { rows } = await pool.query(
+    `SELECT r.id, r.status, r.current_step FROM runs r WHERE r.status IN ('planned','running','rolling_back','awaiting_approval')`,
+  );
+  const out: Reconcilable[] = [];
+  for (const r of rows) {
+    const run = await loadRun(pool, r.id);
+    if (run) out.push({ runId: run.id, status: run.status, step: run.steps[run.currentStep] });
+  }
+  return out;
+}
+
+/**
+ * A lease that ran out means its worker died mid-step: bump the wake so any late job or result
+ * from that worker is stale, and hand back a ticket to run the step again (steps are idempotent).
+ */
+export async function takeOverExpiredLease(pool: Pool, scrub: Scrubber, runId: string, idx: number, now = new Date()): Promise<StepTicket | undefined> {
+  return withTransaction(pool, async (db) => {
+    const run = await loadRun(db, runId, true);
+    const step = run?.steps[idx];
+    if (!run || !step || run.currentStep !== idx || !step.leaseUntil || step.leaseUntil > now) return undefined;
+    if (!['running', 'waiting'].includes(step.status)) return undefined;
+    const wake = step.wake + 1;
+    await db.query('UPDATE steps SET lease_owner = NULL, lease_until = NULL, wake = $3 WHERE run_id = $1 AND idx = $2', [runId, idx, wake]);
+    await appendAudit(db, { actor: 'rewind', runId, stepIdx: idx, action: 'step.lease_expired', detail: { previousOwner: step.leaseOwner } }, scrub);
+    return ticketOf({ ...step, wake });
+  });
+}

@@ -1,0 +1,49 @@
+import { RewindError } from './errors';
+import type { RunStatus, StepStatus } from './run';
+
+/** The run state machine of shared/DESIGN.md; resume is the one way out of `failed`. */
+const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
+  planned: ['running', 'awaiting_approval', 'failed', 'aborted', 'rolling_back'],
+  awaiting_approval: ['running', 'aborted', 'rolling_back', 'failed'],
+  running: ['awaiting_approval', 'succeeded', 'failed', 'aborted', 'rolling_back'],
+  rolling_back: ['aborted', 'failed'],
+  succeeded: [],
+  failed: ['running'],
+  aborted: [],
+};
+
+/** Step machine: waiting covers both "polling an external operation" and "backing off before a retry". */
+const STEP_TRANSITIONS: Record<StepStatus, readonly StepStatus[]> = {
+  pending: ['running', 'waiting', 'skipped'],
+  running: ['waiting', 'succeeded', 'failed', 'skipped'],
+  waiting: ['running', 'succeeded', 'failed', 'skipped', 'waiting'],
+  succeeded: [],
+  failed: ['waiting'],
+  skipped: [],
+};
+
+export function canTransitionRun(from: RunStatus, to: RunStatus): boolean {
+  return RUN_TRANSITIONS[from].includes(to);
+}
+
+export function canTransitionStep(from: StepStatus, to: StepStatus): boolean {
+  return STEP_TRANSITIONS[from].includes(to);
+}
+
+export function assertRunTransition(runId: string, from: RunStatus, to: RunStatus): void {
+  if (!canTransitionRun(from, to)) {
+    throw new RewindError({
+      code: 'INVALID_RUN_TRANSITION',
+      userMessage: `Run ${runId} is ${from.replace('_', ' ')} and cannot become ${to.replace('_', ' ')}.`,
+    });
+  }
+}
+
+export function assertStepTransition(runId: string, idx: number, from: StepStatus, to: StepStatus): void {
+  if (!canTransitionStep(from, to)) {
+    throw new RewindError({
+      code: 'INVALID_STEP_TRANSITION',
+      userMessage: `Step ${idx + 1} of run ${runId} is ${from} and cannot become ${to}.`,
+    });
+  }
+}
