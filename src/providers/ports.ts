@@ -92,3 +92,13 @@ export interface Validator {
 export interface HealthCheck {
   check(): Promise<CheckResult>;
 }
+
+/** Everything the steps of one database's runs talk to, built by the composition root from config. */
+export interface DatabaseProviders {
+  source: RecoverySource;
+  cutovers: Array<{ name: string; cutover: Cutover }>;
+  validator?: Validator;
+  healthChecks: Array<{ name: string; check: HealthCheck }>;
+}
+
+export type ProviderResolver = (database: string) => DatabaseProviders;
