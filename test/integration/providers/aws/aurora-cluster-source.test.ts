@@ -1,0 +1,154 @@
+import { FakeRds } from '../../../fakes/aws-rds';
+import { AuroraClusterRecoverySource } from '../../../../src/providers/aws/aurora-cluster-source';
+import type { PollResult, ResourceRef } from '../../../../src/providers/ports';
+import { awsOptions, LATEST, NOW, runTags, T0 } from './rds-fixtures';
+
+let fake: FakeRds;
+let source: AuroraClusterRecoverySource;
+const tagged = (run: string) => [
+  { Key: 'managed-by', Value: 'rewind' },
+  { Key: 'rewind-run', Value: run },
+];
+
+beforeEach(async () => {
+  fake = await FakeRds.start();
+  fake.addCluster('shop', {
+    Engine: 'aurora-postgresql',
+    EngineVersion: '16.4',
+    DatabaseName: 'shop',
+    EarliestRestorableTime: T0,
+    LatestRestorableTime: LATEST,
+    DBSubnetGroup: 'private-db',
+    VpcSecurityGroups: [{ VpcSecurityGroupId: 'sg-app', Status: 'active' }],
+    DBClusterParameterGroup: 'shop-cluster-pg16',
+    DeletionProtection: true,
+    TagList: [{ Key: 'team', Value: 'shop' }],
+  });
+  fake.addInstance('shop-writer', { DBClusterIdentifier: 'shop', DBInstanceClass: 'db.r6g.xlarge', DBParameterGroups: [{ DBParameterGroupName: 'shop-pg16' }], PubliclyAccessible: false });
+  fake.clusterSnapshots.push({ DBClusterSnapshotIdentifier: 'rds:shop-2025-03-08', DBClusterIdentifier: 'shop', SnapshotCreateTime: new Date('2025-03-08T03:00:00Z'), Status: 'available' });
+  source = new AuroraClusterRecoverySource({
+    rds: awsOptions(fake.url),
+    sourceClusterId: 'shop',
+    restoreType: 'copy-on-write',
+    overrides: { deletionProtection: false },
+    pollIntervalMs: 10,
+    now: () => NOW,
+  });
+});
+afterEach(() => fake.close());
+
+async function pollUntilDone(ref: ResourceRef): Promise<PollResult[]> {
+  const seen: PollResult[] = [];
+  for (let i = 0; i < 12; i++) {
+    const r = await source.poll(ref);
+    seen.push(r);
+    if (r.state !== 'pending') break;
+  }
+  return seen;
+}
+
+describe('AuroraClusterRecoverySource', () => {
+  it('describes the window from DescribeDBClusters and lists cluster snapshots', async () => {
+    const d = await source.describe();
+    expect(d).toMatchObject({ engine: 'aurora-postgresql', window: { earliest: T0, latest: LATEST } });
+    expect(d.backups.map((b) => b.id)).toEqual(['rds:shop-2025-03-08']);
+  });
+
+  it('restores the cluster, creates the writer only once the cluster is available, and polls to available', async () => {
+    const at = new Date('2025-03-08T09:00:00Z');
+    const ref = await source.startRestore({ target: { kind: 'time', at }, name: 'shop-dr-1', tags: runTags('1') });
+    expect(fake.server.calls.find((c) => c.action === 'RestoreDBClusterToPointInTime')?.params).toMatchObject({
+      DBClusterIdentifier: 'shop-dr-1',
+      SourceDBClusterIdentifier: 'shop',
+      RestoreType: 'copy-on-write',
+      RestoreToTime: '2025-03-08T09:00:00Z',
+      DBSubnetGroupName: 'private-db',
+      VpcSecurityGroupIds: ['sg-app'],
+      DBClusterParameterGroupName: 'shop-cluster-pg16',
+      DeletionProtection: 'false',
+    });
+
+    const polls = await pollUntilDone(ref);
+    expect(polls.map((p) => (p.state === 'pending' ? p.detail : p.state))).toEqual([
+      'cluster shop-dr-1: creating',
+      'cluster shop-dr-1: creating',
+      'cluster shop-dr-1 is available; creating writer instance shop-dr-1-1',
+      'writer shop-dr-1-1: creating',
+      'available',
+    ]);
+    expect(polls.at(-1)).toMatchObject({ state: 'available', endpoint: { host: 'shop-dr-1.cluster-fake.rds.local', port: 5432, database: 'shop' } });
+
+    // CreateDBInstance came after a DescribeDBClusters that showed the cluster available, and only once.
+    const actions = fake.server.calls.map((c) => c.action);
+    const create = actions.indexOf('CreateDBInstance');
+    expect(fake.server.calls.filter((c) => c.action === 'CreateDBInstance' && !c.error)).toHaveLength(1);
+    expect(actions.slice(0, create).filter((a) => a === 'DescribeDBClusters').length).toBeGreaterThanOrEqual(3);
+    expect(fake.server.calls[create]?.params).toMatchObject({
+      DBInstanceIdentifier: 'shop-dr-1-1',
+      DBClusterIdentifier: 'shop-dr-1',
+      Engine: 'aurora-postgresql',
+      DBInstanceClass: 'db.r6g.xlarge',
+      DBParameterGroupName: 'shop-pg16',
+    });
+    const tags = Object.fromEntries((fake.server.calls[create]?.params.Tags as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
+    expect(tags).toMatchObject({ 'managed-by': 'rewind', 'rewind-run': '1', team: 'shop' });
+  });
+
+  it('creates the writer idempotently when an earlier poll already created it', async () => {
+    const ref = await source.startRestore({ target: { kind: 'latest' }, name: 'shop-dr-2', tags: runTags('2') });
+    fake.server.beforeNext('CreateDBInstance', () => fake.addInstance('shop-dr-2-1', { DBClusterIdentifier: 'shop-dr-2', TagList: tagged('2') }, { script: ['creating', 'available'] }));
+    const last = (await pollUntilDone(ref)).at(-1);
+    expect(last?.state).toBe('available');
+    expect(fake.server.calls.find((c) => c.action === 'CreateDBInstance')?.error).toBe('DBInstanceAlreadyExists');
+  });
+
+  it('fails when the writer instance ends in incompatible-parameters', async () => {
+    fake.scriptFor('shop-dr-3-1', ['creating', 'incompatible-parameters']);
+    const ref = await source.startRestore({ target: { kind: 'latest' }, name: 'shop-dr-3', tags: runTags('3') });
+    const last = (await pollUntilDone(ref)).at(-1);
+    expect(last?.state === 'failed' && last.reason).toMatch(/writer instance shop-dr-3-1.*incompatible-parameters/);
+  });
+
+  it('refuses a target outside the window without creating anything, and a foreign cluster with the same name', async () => {
+    await expect(source.startRestore({ target: { kind: 'time', at: new Date('2024-12-01T00:00:00Z') }, name: 'shop-dr-4', tags: runTags('4') })).rejects.toMatchObject({
+      code: 'TARGET_OUTSIDE_WINDOW',
+    });
+    fake.addCluster('shop-dr-5', { TagList: [{ Key: 'team', Value: 'shop' }] });
+    await expect(source.startRestore({ target: { kind: 'latest' }, name: 'shop-dr-5', tags: runTags('5') })).rejects.toMatchObject({ code: 'RESTORE_TARGET_TAKEN' });
+    expect(fake.server.mutatingCalls()).toEqual([]);
+  });
+
+  it('adopts its own cluster on retry', async () => {
+    await source.startRestore({ target: { kind: 'latest' }, name: 'shop-dr-6', tags: runTags('6') });
+    const again = await source.startRestore({ target: { kind: 'latest' }, name: 'shop-dr-6', tags: runTags('6') });
+    expect(again).toMatchObject({ id: 'shop-dr-6', adopted: true });
+    expect(fake.server.count('RestoreDBClusterToPointInTime')).toBe(1);
+  });
+
+  it('discards instances first, then the cluster, and refuses untagged clusters', async () => {
+    await expect(source.discard({ provider: 'aws-aurora-cluster', id: 'shop', runId: '7', instanceId: 'shop-1' })).rejects.toMatchObject({ code: 'DISCARD_REFUSED' });
+    expect(fake.server.mutatingCalls()).toEqual([]);
+
+    const ref = await source.startRestore({ target: { kind: 'latest' }, name: 'shop-dr-7', tags: runTags('7') });
+    await pollUntilDone(ref);
+    await source.discard(ref);
+    const deletes = fake.server.mutatingCalls().filter((c) => c.action.startsWith('Delete'));
+    expect(deletes.map((c) => [c.action, c.params.DBInstanceIdentifier ?? c.params.DBClusterIdentifier])).toEqual([
+      ['DeleteDBInstance', 'shop-dr-7-1'],
+      ['DeleteDBCluster', 'shop-dr-7'],
+    ]);
+    expect(deletes[1]?.params).toMatchObject({ SkipFinalSnapshot: 'true' });
+    await source.discard(ref);
+    await source.discard(ref);
+  });
+
+  it('refuses to discard a cluster of this run holding an instance it did not create', async () => {
+    fake.addCluster('shop-dr-8', { TagList: tagged('8') });
+    fake.addInstance('intruder', { DBClusterIdentifier: 'shop-dr-8', TagList: [] });
+    await expect(source.discard({ provider: 'aws-aurora-cluster', id: 'shop-dr-8', runId: '8', instanceId: 'shop-dr-8-1' })).rejects.toMatchObject({
+      code: 'DISCARD_REFUSED',
+      userMessage: expect.stringContaining('intruder'),
+    });
+    expect(fake.server.mutatingCalls()).toEqual([]);
+  });
+});
