@@ -31,6 +31,7 @@ interface ManifestFacts {
 export async function takeBaseBackup(opts: BaseBackupOptions): Promise<BackupRecord> {
   const { runner, catalog } = opts;
   await runner.ensureOwnedDir(catalog.backupDir, 0o750);
+  await runner.assertOwnerCanWrite(catalog.backupDir);
   const startedAt = new Date();
   const id = `base-${startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}-${randomBytes(3).toString('hex')}`;
   const partial = join(catalog.backupDir, `${id}.partial`);

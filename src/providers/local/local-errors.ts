@@ -1,6 +1,6 @@
 import { RewindError } from '../../recovery/errors';
 import type { RestorableWindow } from '../ports';
-import { describeWindow } from './restorable-window';
+import { describeWindow, type LocalWindow } from './restorable-window';
 
 /**
  * The errors this provider raises on purpose. Each message says what was wrong, shows the
@@ -23,10 +23,10 @@ export function targetAfterLatestCommit(target: Date, window: RestorableWindow |
   });
 }
 
-export function walGap(segment: string, reason: string, from: string, window: RestorableWindow | undefined): RewindError {
+export function walGap(segment: string, reason: string, from: string, window: LocalWindow | undefined): RewindError {
   return new RewindError({
     code: 'WAL_GAP',
-    userMessage: `Cannot restore: WAL segment ${segment} is ${reason}, and replay from backup ${from} must pass through it; recovery would silently stop there, short of the target. ${describeWindow(window)}, but only times before that segment are reachable from this backup. Restore the segment into the archive, pick an earlier time, or take a new base backup (times after it will be reachable).`,
+    userMessage: `Cannot restore: WAL segment ${segment} is ${reason}, and replay from backup ${from} to the target must pass through it (recovery would silently stop there, short of the target); ${describeWindow(window)}. Put the segment back into the archive, pick a time before it, or take a new base backup so that later times become reachable.`,
     detail: { segment, reason, backupId: from, ...windowDetail(window) },
   });
 }

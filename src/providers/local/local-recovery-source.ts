@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
-import type { RewindError } from '../../recovery/errors';
+import { RewindError } from '../../recovery/errors';
 import type { BackupInfo, Endpoint, PollResult, RecoverySource, ResourceRef, RestoreRequest, RestoreTarget, SourceDescription } from '../ports';
 import { BackupCatalog, type BackupRecord } from './backup-catalog';
 import { takeBaseBackup } from './base-backup';
@@ -25,8 +25,8 @@ export interface LocalPostgresOptions {
   backupDir: string;
   /** Restored clusters go to `<restoreRoot>/<name>/`. */
   restoreRoot: string;
-  /** Where base backups are taken from; not needed for describe or restore. */
-  source: SourceConnection;
+  /** Where base backups are taken from; describe and restore work from the archive without it. */
+  source?: SourceConnection;
   /** Database that endpoints and validators connect to (default "postgres"). */
   database?: string;
   /** How long startRestore lets pg_ctl wait for consistency before poll takes over (default 30 s). */
@@ -76,7 +76,9 @@ export class LocalPostgresRecoverySource implements RecoverySource {
 
   /** Takes, verifies and catalogs a base backup of the source now. */
   async takeBackup(): Promise<BackupInfo> {
-    return toBackupInfo(await takeBaseBackup({ runner: this.runner, catalog: this.catalog, archiveDir: this.opts.archiveDir, source: this.opts.source }));
+    const source = this.opts.source;
+    if (!source) throw new RewindError({ code: 'NO_SOURCE', userMessage: 'Cannot take a base backup: no source connection is configured for this database.' });
+    return toBackupInfo(await takeBaseBackup({ runner: this.runner, catalog: this.catalog, archiveDir: this.opts.archiveDir, source }));
   }
 
   async startRestore(req: RestoreRequest): Promise<LocalRestoreRef> {
@@ -91,6 +93,7 @@ export class LocalPostgresRecoverySource implements RecoverySource {
       if (existing.phase !== 'copying') return this.adopt(inst, existing);
     }
     await this.runner.ensureOwnedDir(this.opts.restoreRoot, 0o755);
+    await this.runner.assertOwnerCanWrite(this.opts.restoreRoot);
     const plan = await this.planner.plan(req.target);
     const marker: RestoreMarker = {
       createdBy: MARKER_CREATOR,

@@ -73,7 +73,9 @@ export function checkReplayLog(log: string, exp: ReplayExpectation): ReplayVerdi
       const side = exp.kind === 'after-lsn' ? 'after' : 'before';
       const m = new RegExp(`recovery stopping ${side} WAL location \\(LSN\\) "([0-9A-F]+/[0-9A-F]+)"`).exec(section);
       if (m?.[1] !== exp.lsn) return { ok: false, problem: `replay did not stop ${side} WAL location ${exp.lsn}; ${reached}` };
-      return { ok: true, summary: `replayed to WAL location ${exp.lsn}; ${reached}` };
+      // Stopping after an LSN, the server does not count that record as "last completed".
+      const last = exp.kind === 'after-lsn' && exp.lastTransactionAt ? `the last transaction replayed committed at ${formatIsoMicros(BigInt(exp.lastTransactionAt))}` : reached;
+      return { ok: true, summary: `replayed to WAL location ${exp.lsn}; ${last}` };
     }
     case 'consistency':
       if (!/recovery stopping after reaching consistency/.test(section)) return { ok: false, problem: `replay did not stop at the backup's consistent point; ${reached}` };

@@ -44,8 +44,11 @@ export class RestorePlanner {
     const oldest = valid[0];
     const newest = valid[valid.length - 1];
     if (!oldest || !newest) return { backups };
-    const last = await this.archive.latestTransaction(newest.timeline, parseLsn(oldest.startLsn));
-    return { backups, window: restorableWindow(backups, last) };
+    const missing = await this.archive.firstMissingSegment(newest.timeline, parseLsn(newest.startLsn));
+    const last = await this.archive.latestTransaction(newest.timeline, parseLsn(oldest.startLsn), missing);
+    if (!missing) return { backups, window: restorableWindow(backups, last) };
+    const archiveLast = await this.archive.latestTransaction(newest.timeline, parseLsn(oldest.startLsn));
+    return { backups, window: restorableWindow(backups, last, { segment: missing, ...(archiveLast ? { archiveLastTransaction: archiveLast } : {}) }) };
   }
 
   async plan(target: RestoreTarget): Promise<RestorePlan> {
@@ -55,11 +58,19 @@ export class RestorePlanner {
     switch (target.kind) {
       case 'time': {
         if (target.at.getTime() < window.earliest.getTime()) throw targetBeforeOldestBackup(target.at, window);
-        if (target.at.getTime() > window.latest.getTime()) throw targetAfterLatestCommit(target.at, window);
+        if (target.at.getTime() > window.latest.getTime()) {
+          const archiveLast = window.gap?.archiveLastTransaction;
+          if (window.gap && archiveLast && dateToMicros(target.at) <= archiveLast.at + 999n) {
+            throw walGap(window.gap.segment, 'missing from the archive', validNewestFirst[0]?.id ?? '?', window);
+          }
+          throw targetAfterLatestCommit(target.at, window);
+        }
         const candidates = validNewestFirst.filter((b) => Date.parse(b.finishedAt) <= target.at.getTime());
         return this.planToTime(dateToMicros(target.at), candidates, window, target.at);
       }
       case 'latest': {
+        // Restoring "latest" across a hole would quietly lose the WAL after it: refuse, say where.
+        if (window.gap) throw walGap(window.gap.segment, 'missing from the archive', validNewestFirst[0]?.id ?? '?', window);
         const at = window.lastTransaction?.at ?? dateToMicros(window.latest);
         return this.planToTime(at, validNewestFirst, window, window.latest);
       }

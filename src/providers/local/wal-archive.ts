@@ -83,14 +83,15 @@ export class WalArchive {
   }
 
   /**
-   * The newest commit or abort in the archive on timeline `tli`, scanning segments newest first
-   * and not below `notBefore`. This is the last instant a restore can reach.
+   * The newest commit or abort in the archive on timeline `tli`, scanning segments newest first,
+   * not below `notBefore` and, when given, only in segments before `belowSegment`.
    */
-  async latestTransaction(tli: number, notBefore: bigint): Promise<XactRecord | undefined> {
+  async latestTransaction(tli: number, notBefore: bigint, belowSegment?: string): Promise<XactRecord | undefined> {
     const size = await this.segmentSize();
     if (size === undefined) return undefined;
     const floor = segmentNumber(notBefore, size);
-    const segs = (await this.segments()).filter((s) => s.tli === tli && s.segno >= floor).reverse();
+    const ceiling = belowSegment ? parseSegmentName(belowSegment, size)?.segno : undefined;
+    const segs = (await this.segments()).filter((s) => s.tli === tli && s.segno >= floor && (ceiling === undefined || s.segno < ceiling)).reverse();
     for (const seg of segs) {
       let last: XactRecord | undefined;
       await this.waldump(tli, segmentStart(seg.segno, size), segmentStart(seg.segno + 1n, size), (rec) => {
@@ -99,6 +100,17 @@ export class WalArchive {
       });
       if (last) return last;
     }
+    return undefined;
+  }
+
+  /** The first segment absent between the one holding `from` and the newest archived one of `tli`. */
+  async firstMissingSegment(tli: number, from: bigint): Promise<string | undefined> {
+    const size = await this.segmentSize();
+    if (size === undefined) return undefined;
+    const segs = (await this.segments()).filter((s) => s.tli === tli);
+    const present = new Set(segs.map((s) => s.segno));
+    const newest = segs[segs.length - 1]?.segno ?? 0n;
+    for (let n = segmentNumber(from, size); n < newest; n++) if (!present.has(n)) return segmentFileName(tli, n, size);
     return undefined;
   }
 

@@ -81,6 +81,24 @@ describe('local-postgres provider: failure modes become named errors', () => {
     expect(desc.window.earliest.getTime()).toBe(b1.finishedAt.getTime());
   });
 
+  it('restores a named backup, and a corrupt named one from the previous backup plus WAL', async () => {
+    const cases = [
+      { id: b1.id, name: 'named-b1', labels: ['early-1'], backupId: b1.id, warned: false },
+      { id: b2.id, name: 'named-b2', labels: ['early-1', 'mid-1'], backupId: b1.id, warned: true },
+    ];
+    for (const c of cases) {
+      const ref = (await fx.provider.startRestore({ target: { kind: 'backup', backupId: c.id }, name: c.name, tags: { run: c.name } })) as LocalRestoreRef;
+      expect(ref.backupId).toBe(c.backupId);
+      expect(ref.warnings.length > 0).toBe(c.warned);
+      const res = await pollUntilSettled(fx.provider, ref);
+      if (res.state !== 'available') throw new Error(`restore not available: ${JSON.stringify(res)}`);
+      const restored = await queryEndpoint<{ label: string }>(res.endpoint, 'SELECT label FROM items ORDER BY id');
+      expect(restored.map((r) => r.label)).toEqual(c.labels);
+      await fx.provider.discard(ref);
+    }
+    await expectRewindError(fx.provider.startRestore({ target: { kind: 'backup', backupId: 'base-nope' }, name: 'nope', tags: {} }), 'BACKUP_NOT_FOUND');
+  });
+
   it('refuses a WAL gap, naming the missing segment', async () => {
     const aside = join(fx.root, `${gapSegment}.aside`);
     await rename(join(fx.archiveDir, gapSegment), aside);
@@ -90,6 +108,17 @@ describe('local-postgres provider: failure modes become named errors', () => {
       expect(err.userMessage).toMatch(/missing from the archive/);
       expect(err.detail).toMatchObject({ segment: gapSegment });
       expect(existsSync(join(fx.restoreRoot, 'gap'))).toBe(false);
+      await expectRewindError(fx.provider.startRestore({ target: { kind: 'latest' }, name: 'gap', tags: { run: 'g' } }), 'WAL_GAP');
+
+      // The window stops before the hole, and its end is really restorable.
+      const { window } = await fx.provider.describe();
+      expect(BigInt(window.latest.getTime()) * 1000n).toBeLessThan(rows[2]?.committedAt ?? 0n);
+      const ref = await fx.provider.startRestore({ target: { kind: 'time', at: window.latest }, name: 'before-gap', tags: { run: 'g' } });
+      const res = await pollUntilSettled(fx.provider, ref);
+      if (res.state !== 'available') throw new Error(`restore not available: ${JSON.stringify(res)}`);
+      const restored = await queryEndpoint<{ label: string }>(res.endpoint, 'SELECT label FROM items ORDER BY id');
+      expect(restored.map((r) => r.label)).toEqual(['early-1', 'mid-1']);
+      await fx.provider.discard(ref);
     } finally {
       await rename(aside, join(fx.archiveDir, gapSegment));
     }

@@ -102,12 +102,20 @@ describe('local-postgres provider: point-in-time restore is exact', () => {
     expect(archiveAfter.filter((f) => !f.startsWith('00000001'))).toEqual([]);
   });
 
-  it('restores "latest" to the last archived transaction', async () => {
-    const ref = await fx.provider.startRestore({ target: { kind: 'latest' }, name: 'exact-latest', tags: { run: 'exact-2' } });
-    const res = await pollUntilSettled(fx.provider, ref);
-    if (res.state !== 'available') throw new Error(`restore not available: ${JSON.stringify(res)}`);
-    const restored = await queryEndpoint<{ label: string }>(res.endpoint, 'SELECT label FROM items ORDER BY id');
-    expect(restored.map((r) => r.label)).toEqual([...before, ...after].sort((a, b) => a.id - b.id).map((r) => r.label));
+  it('restores "latest" to the last archived transaction, also with the source down', async () => {
+    const windowUp = (await fx.provider.describe()).window;
+    await fx.source.stop();
+    try {
+      expect((await fx.provider.describe()).window).toEqual(windowUp);
+      const ref = await fx.provider.startRestore({ target: { kind: 'latest' }, name: 'exact-latest', tags: { run: 'exact-2' } });
+      const res = await pollUntilSettled(fx.provider, ref);
+      if (res.state !== 'available') throw new Error(`restore not available: ${JSON.stringify(res)}`);
+      expect(res.detail).toMatch(/replayed to WAL location/);
+      const restored = await queryEndpoint<{ label: string }>(res.endpoint, 'SELECT label FROM items ORDER BY id');
+      expect(restored.map((r) => r.label)).toEqual([...before, ...after].sort((a, b) => a.id - b.id).map((r) => r.label));
+    } finally {
+      await fx.source.start();
+    }
   });
 
   it('discards the clusters it created: stopped and deleted', async () => {
