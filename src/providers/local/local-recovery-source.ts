@@ -29,6 +29,8 @@ export interface LocalPostgresOptions {
   source?: SourceConnection;
   /** Database that endpoints and validators connect to (default "postgres"). */
   database?: string;
+  /** Role for the endpoint URL and the recovery probe; it comes with the source's data (default "postgres"). */
+  user?: string;
   /** How long startRestore lets pg_ctl wait for consistency before poll takes over (default 30 s). */
   startTimeoutSec?: number;
   /** Suggested delay between polls while WAL is replayed (default 2000 ms). */
@@ -169,7 +171,8 @@ export class LocalPostgresRecoverySource implements RecoverySource {
   }
 
   endpoint(port: number): Endpoint {
-    return { host: '127.0.0.1', port, database: this.database, url: `postgres://postgres@127.0.0.1:${port}/${encodeURIComponent(this.database)}` };
+    const user = encodeURIComponent(this.opts.user ?? 'postgres');
+    return { host: '127.0.0.1', port, database: this.database, url: `postgres://${user}@127.0.0.1:${port}/${encodeURIComponent(this.database)}` };
   }
 
   private async adopt(inst: RestoreInstance, marker: RestoreMarker): Promise<LocalRestoreRef> {
@@ -208,7 +211,7 @@ function startFailure(name: string, err: unknown, expectation: ReplayExpectation
 }
 
 async function queryRecoveryState(endpoint: Endpoint): Promise<{ inRecovery: boolean; lsn: string | null; at: Date | null }> {
-  const client = new Client({ host: endpoint.host, port: endpoint.port, user: 'postgres', database: endpoint.database, connectionTimeoutMillis: 5000 });
+  const client = new Client({ connectionString: endpoint.url, connectionTimeoutMillis: 5000 });
   client.on('error', () => undefined);
   await client.connect();
   try {

@@ -195,6 +195,15 @@ describe('local-postgres provider: failure modes become named errors', () => {
     expect(byId.get(b2.id)?.valid).toBe(false);
     expect((await stat(join(fx.backupDir, 'catalog.json'))).size).toBeGreaterThan(0);
   });
+
+  it('refuses when every backup that could reach the target is corrupt', async () => {
+    await flipBytesInDataFile(join(fx.backupDir, b1.id));
+    const err = await expectRewindError(fx.provider.startRestore({ target: { kind: 'time', at: target }, name: 'all-bad', tags: { run: 'x' } }), 'BACKUP_CORRUPT');
+    expect(err.userMessage).toContain(b1.id);
+    expect(err.userMessage).toMatch(/Take a new base backup/);
+    await expectRewindError(fx.provider.describe(), 'NO_VALID_BACKUP');
+    expect(existsSync(join(fx.restoreRoot, 'all-bad'))).toBe(false);
+  });
 });
 
 /** Flips bytes in the middle of the largest relation file of a plain-format backup. */
