@@ -1,0 +1,24 @@
+import type { HelpEntry } from '../recovery/approval-policy';
+import { context, header, section, type Block, type SlackMessage } from './blocks';
+import { BLOCK } from './ids';
+import { escapeClip, escapeMrkdwn } from './mrkdwn';
+
+/**
+ * /dr help from the entries `commandsFor` returns: only what the caller may run, each with the
+ * databases it applies to. Someone who may only read is told how to get more.
+ */
+export function renderHelp(commands: readonly HelpEntry[]): SlackMessage {
+  const lines = commands.map((c) => {
+    const label = c.scope === 'run' ? 'runs of' : 'for';
+    const where = c.databases.length > 0 ? `\n_${label} ${escapeClip(c.databases.join(', '), 300)}_` : '';
+    return `\`${escapeMrkdwn(c.usage)}\` — ${escapeMrkdwn(c.summary)}${where}`;
+  });
+  const canAct = commands.some((c) => c.databases.length > 0);
+  const blocks: Block[] = [header('Rewind: commands you may run here', BLOCK.header), section(lines.length > 0 ? lines.join('\n') : 'No commands are available to you here.', BLOCK.help)];
+  if (!canAct) {
+    blocks.push(
+      context(["You are not an operator or approver of any database usable in this channel. Ask whoever maintains rewind.yml to add your member ID to a database's operators or approvers, or use the channel it allows."], BLOCK.context),
+    );
+  }
+  return { text: `Rewind commands you may run here: ${commands.map((c) => `/dr ${c.name}`).join(', ') || 'none'}`, blocks };
+}
