@@ -18,4 +18,9 @@ module.exports = tseslint.config(
     files: ['**/*.js'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  // The local console's page: plain browser ES modules served as files, no bundler.
+  {
+    files: ['src/console/assets/**/*.js'],
+    languageOptions: { sourceType: 'module', globals: { ...globals.browser } },
+  },
 );

@@ -65,6 +65,11 @@ export class FakeSlack {
     if (opts.baseUrl !== undefined) this.baseUrl = opts.baseUrl.replace(/\/$/, '');
   }
 
+  /** Points response URLs at the server `handle` is mounted in (the local console sets its own URL). */
+  setBaseUrl(url: string): void {
+    this.baseUrl = url.replace(/\/$/, '');
+  }
+
   /** The app's bot token (`xoxb-…`). */
   get token(): string {
     return this.workspace.bot.token;
