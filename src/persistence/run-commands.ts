@@ -51,14 +51,14 @@ export async function approveGate(pool: Pool, scrub: Scrubber, d: GateDecision):
 export type AbortOutcome = { run: Run; compensate: boolean };
 
 /**
- * Stops a run. Steps not yet finished are skipped; when any step may have left something behind
+ * Stops a run, or discards what a failed run left behind. Steps not yet finished are skipped; when any step may have left something behind
  * (`needsCompensation`), the run goes to rolling_back until compensation has run, else straight to aborted.
  */
 export async function abortRun(pool: Pool, scrub: Scrubber, runId: string, actor: string, reason: string, needsCompensation: (s: Step) => boolean): Promise<AbortOutcome> {
   return withTransaction(pool, async (db) => {
     const run = await loadRun(db, runId, true);
     if (!run) throw notFound(runId);
-    if (!isActive(run.status) || run.status === 'rolling_back') {
+    if ((!isActive(run.status) && run.status !== 'failed') || run.status === 'rolling_back') {
       throw new RewindError({ code: 'RUN_NOT_ACTIVE', userMessage: `Run ${run.id} is already ${run.status.replace('_', ' ')}; there is nothing to abort.` });
     }
     for (const s of run.steps) {

@@ -1,14 +1,17 @@
 import { RewindError } from './errors';
 import type { RunStatus, StepStatus } from './run';
 
-/** The run state machine of shared/DESIGN.md; resume is the one way out of `failed`. */
+/**
+ * The run state machine of shared/DESIGN.md. A failed run can be resumed, or aborted so that
+ * what it created (a restored instance, a cutover) is undone.
+ */
 const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
   planned: ['running', 'awaiting_approval', 'failed', 'aborted', 'rolling_back'],
   awaiting_approval: ['running', 'aborted', 'rolling_back', 'failed'],
   running: ['awaiting_approval', 'succeeded', 'failed', 'aborted', 'rolling_back'],
   rolling_back: ['aborted', 'failed'],
   succeeded: [],
-  failed: ['running'],
+  failed: ['running', 'rolling_back', 'aborted'],
   aborted: [],
 };
 

@@ -98,6 +98,13 @@ describe('run engine on PostgreSQL and BullMQ', () => {
     expect(failed.steps.map((s) => s.status)).toEqual(['succeeded', 'failed', 'pending']);
     expect((await effectCounts(h.pool, run.id)).invocations).toEqual([1, 1]);
     expect(await h.store.activeRunFor('db-fatal')).toBeUndefined();
+
+    // aborting the failed run undoes what its steps did, newest first
+    await h.engine.abort(run.id, 'U0INCIDENT', 'discard the copy');
+    const aborted = await h.waitFor(run.id, ['aborted']);
+    expect(aborted.endedBy).toBe('U0INCIDENT');
+    const comp = await h.pool.query('SELECT step_idx FROM test_compensations WHERE run_id = $1 ORDER BY id', [run.id]);
+    expect(comp.rows).toEqual([{ step_idx: 1 }, { step_idx: 0 }]);
   });
 
   it('retries a retryable error with growing backoff and fails after the limit; resume continues from the failed step', async () => {

@@ -1,0 +1,73 @@
+import type { Express } from 'express';
+import { checkHealth } from '../observability/health';
+import { createHttpApp, listen, type RunningServer } from '../observability/http-server';
+import { createRedis } from '../queue/redis-connection';
+import { RewindError } from '../recovery/errors';
+import { startWorker, type RunningWorker } from './engine-factory';
+import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
+
+export interface ServiceOptions extends RuntimeOptions {
+  /** Consume step jobs and reconcile. */
+  worker: boolean;
+  /** Extra routes (Slack receiver, local console) mounted before the server listens. */
+  mount?: (app: Express, rt: Runtime) => Promise<void> | void;
+  port?: number;
+}
+
+export interface Services {
+  runtime: Runtime;
+  http: RunningServer;
+  worker?: RunningWorker;
+  stop(): Promise<void>;
+}
+
+/** Starts the HTTP endpoints (/healthz, /metrics, and whatever `mount` adds) and optionally the worker. */
+export async function startServices(o: ServiceOptions): Promise<Services> {
+  const rt = await createRuntime(o);
+  const app = createHttpApp({ health: () => checkHealth({ pg: rt.pool, redis: rt.redis }), metrics: rt.metrics.registry });
+  await o.mount?.(app, rt);
+  let worker: RunningWorker | undefined;
+  const workerConn = o.worker ? createRedis(rt.env.REDIS_URL) : undefined;
+  if (workerConn) {
+    workerConn.on('error', () => undefined);
+    worker = startWorker(rt, workerConn, rt.env.REWIND_QUEUE_PREFIX, { logger: rt.logger });
+  }
+  const http = await listen(app, o.port ?? rt.env.PORT);
+  rt.logger.info({ port: http.port, worker: o.worker, databases: Object.keys(rt.config.databases) }, 'rewind started');
+  return {
+    runtime: rt,
+    http,
+    worker,
+    async stop() {
+      await http.close();
+      await worker?.close();
+      workerConn?.disconnect();
+      await rt.close();
+    },
+  };
+}
+
+/** Process entry: start, stop cleanly on SIGTERM/SIGINT, and turn start-up errors into one clear line. */
+export function runMain(start: () => Promise<Services>): void {
+  start().then(
+    (services) => {
+      let stopping = false;
+      const stop = (signal: string) => {
+        if (stopping) return;
+        stopping = true;
+        services.runtime.logger.info({ signal }, 'rewind stopping');
+        services.stop().then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    },
+    (err: unknown) => {
+      const message = err instanceof RewindError ? err.userMessage : `Rewind could not start: ${(err as Error).message}`;
+      process.stderr.write(`${message}\n`);
+      process.exit(1);
+    },
+  );
+}
