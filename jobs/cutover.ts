@@ -22,7 +22,7 @@ export function cutoverProcessor(providers: ProviderResolver): StepProcessor {
       const endpoint = await restoredEndpoint(providers, ctx);
       const record = await cutover.apply(endpoint, `${ctx.run.id}:${ctx.step.idx}`);
       await ctx.save({ record });
-      return { type: 'done', output: { record }, detail: `${name}: now points at ${endpoint.host}:${endpoint.port}` };
+      return { type: 'done', output: { cutover: name, kind: record.kind }, detail: `${name}: now points at ${endpoint.host}:${endpoint.port}` };
     },
     async compensate(ctx) {
       const record = ctx.step.state.record as CutoverRecord | undefined;
