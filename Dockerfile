@@ -7,7 +7,7 @@ WORKDIR /app
 # Dependencies first so source edits reuse this layer. @swc-node/register (used by npm start to
 # run TypeScript directly) is a production dependency, so --omit=dev is enough.
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+RUN npm install --omit=dev --no-audit --no-fund && npm cache clean --force
 
 COPY --chown=node:node . .
 RUN chown node:node /app
