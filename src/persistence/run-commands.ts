@@ -107,6 +107,8 @@ export async function resumeRun(pool: Pool, scrub: Scrubber, runId: string, acto
     await db.query('INSERT INTO database_locks (database, run_id) VALUES ($1, $2)', [run.database, run.id]);
     const attempt = step.attempt + 1;
     await transitionStep(db, scrub, step, 'waiting', actor, { attempt, wake: 0, nextAt: new Date() }, { resumed: true });
+    // the step's deadline counts from the resume, or a long wait would fail again at once
+    await db.query('UPDATE steps SET started_at = now() WHERE run_id = $1 AND idx = $2', [run.id, step.idx]);
     await transitionRun(db, scrub, run, 'running', actor, { resumedAt: step.name });
     return { run: (await loadRun(db, run.id)) as Run, next: { ticket: ticketOf({ ...step, attempt, wake: 0 }), delayMs: 0 } };
   });
