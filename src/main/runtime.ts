@@ -8,6 +8,7 @@ import { createMetrics, type Metrics } from '../observability/metrics';
 import { redactValue } from '../observability/redact';
 import { migrate } from '../persistence/migrate';
 import type { ProviderResolver } from '../providers/ports';
+import type { RunObserver } from '../recovery/engine-ports';
 import { createRedis } from '../queue/redis-connection';
 import { STEP_QUEUE } from '../queue/queue-names';
 import { stepProcessors } from '../../jobs';
@@ -30,6 +31,12 @@ export interface Runtime extends Engine {
   redis: Redis;
   metrics: Metrics;
   providers: ProviderResolver;
+  /**
+   * Adds a listener to every committed run change made in this process (the Slack notifier,
+   * drills). Listeners must only record or enqueue; one that throws does not affect the others.
+   * Returns the function that removes it.
+   */
+  observe(observer: RunObserver): () => void;
   close(): Promise<void>;
 }
 
@@ -54,12 +61,25 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
   redis.on('error', () => undefined);
   const metrics = createMetrics();
   const providers = o.providers ?? providersFromConfig(config);
+  const observers = new Set<RunObserver>();
+  const observer: RunObserver = {
+    runChanged(run, event) {
+      for (const l of observers) {
+        try {
+          l.runChanged(run, event);
+        } catch (err) {
+          logger.warn({ runId: run.id, event, err: (err as Error).message }, 'a run observer failed');
+        }
+      }
+    },
+  };
   const engine = buildEngine({
     pool,
     redis,
     prefix: env.REWIND_QUEUE_PREFIX,
     processors: stepProcessors(providers),
     scrub: (v) => redactValue(v),
+    observer,
     logger,
     onStepFinished: (kind, outcome, seconds) => metrics.observeStep(kind, outcome === 'done' ? 'succeeded' : outcome === 'fail' || outcome === 'retry' ? 'failed' : 'waiting', seconds),
   });
@@ -74,6 +94,10 @@ export async function createRuntime(o: RuntimeOptions = {}): Promise<Runtime> {
     redis,
     metrics,
     providers,
+    observe(l) {
+      observers.add(l);
+      return () => observers.delete(l);
+    },
     async close() {
       await engine.scheduler.close().catch(() => undefined);
       redis.disconnect();
