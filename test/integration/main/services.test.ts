@@ -1,5 +1,6 @@
 import { Client } from 'pg';
 import { startServices } from '../../../src/main/services';
+import { listMigrations } from '../../../src/persistence/migrate';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { TEST_REDIS_URL } from '../../support/env';
 
@@ -25,7 +26,7 @@ describe('start-up', () => {
     await c.connect();
     const { rows } = await c.query('SELECT name FROM schema_migrations ORDER BY version');
     await c.end();
-    expect(rows.map((r) => r.name)).toEqual(['001_runs.sql']);
+    expect(rows.map((r) => r.name)).toEqual(listMigrations().map((m) => m.name));
   });
 
   it('runs migrations once when two processes start at the same time', async () => {
