@@ -1,4 +1,5 @@
 import { runMain, startServices } from './services';
+import { mountSlackFromEnv } from './slack-mount';
 
 /** `npm start`: bot and worker in one process, the default deployment. */
-runMain(() => startServices({ worker: true }));
+runMain(() => startServices({ worker: true, mount: mountSlackFromEnv }));

@@ -5,12 +5,16 @@ import { createRedis } from '../queue/redis-connection';
 import { RewindError } from '../recovery/errors';
 import { startWorker, type RunningWorker } from './engine-factory';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
+import { attachSlackNotifier } from './slack-notifier';
 
 export interface ServiceOptions extends RuntimeOptions {
   /** Consume step jobs and reconcile. */
   worker: boolean;
-  /** Extra routes (Slack receiver, local console) mounted before the server listens. */
-  mount?: (app: Express, rt: Runtime) => Promise<void> | void;
+  /**
+   * Extra routes (Slack receiver, local console) mounted before the server listens; may return
+   * a function that stops what it started (called on stop, before the runtime closes).
+   */
+  mount?: (app: Express, rt: Runtime) => Promise<void | (() => Promise<void>)> | void | (() => Promise<void>);
   port?: number;
 }
 
@@ -25,7 +29,9 @@ export interface Services {
 export async function startServices(o: ServiceOptions): Promise<Services> {
   const rt = await createRuntime(o);
   const app = createHttpApp({ health: () => checkHealth({ pg: rt.pool, redis: rt.redis }), metrics: rt.metrics.registry });
-  await o.mount?.(app, rt);
+  // With Slack configured, every process that changes runs (a worker too) feeds the live messages.
+  const slackNotifier = rt.env.SLACK_BOT_TOKEN ? attachSlackNotifier(rt) : undefined;
+  const unmount = await o.mount?.(app, rt);
   let worker: RunningWorker | undefined;
   const workerConn = o.worker ? createRedis(rt.env.REDIS_URL) : undefined;
   if (workerConn) {
@@ -42,6 +48,8 @@ export async function startServices(o: ServiceOptions): Promise<Services> {
       await http.close();
       await worker?.close();
       workerConn?.disconnect();
+      if (unmount) await unmount();
+      await slackNotifier?.close();
       await rt.close();
     },
   };

@@ -3,15 +3,20 @@ import { context, header, section, type Block, type SlackMessage } from './block
 import { BLOCK } from './ids';
 import { escapeClip, escapeMrkdwn } from './mrkdwn';
 
+/** A help line; `example` is a complete command the caller could run as written. */
+export type HelpLine = HelpEntry & { example?: string };
+
 /**
- * /dr help from the entries `commandsFor` returns: only what the caller may run, each with the
- * databases it applies to. Someone who may only read is told how to get more.
+ * /dr help from the entries `commandsFor` (or the command registry) returns: only what the caller
+ * may run, each with the databases it applies to and an example. Someone who may only read is
+ * told how to get more.
  */
-export function renderHelp(commands: readonly HelpEntry[]): SlackMessage {
+export function renderHelp(commands: readonly HelpLine[]): SlackMessage {
   const lines = commands.map((c) => {
     const label = c.scope === 'run' ? 'runs of' : 'for';
     const where = c.databases.length > 0 ? `\n_${label} ${escapeClip(c.databases.join(', '), 300)}_` : '';
-    return `\`${escapeMrkdwn(c.usage)}\` — ${escapeMrkdwn(c.summary)}${where}`;
+    const example = c.example === undefined ? '' : `\ne.g. \`${escapeClip(c.example, 200)}\``;
+    return `\`${escapeMrkdwn(c.usage)}\` — ${escapeMrkdwn(c.summary)}${where}${example}`;
   });
   const canAct = commands.some((c) => c.databases.length > 0);
   const blocks: Block[] = [header('Rewind: commands you may run here', BLOCK.header), section(lines.length > 0 ? lines.join('\n') : 'No commands are available to you here.', BLOCK.help)];

@@ -1,0 +1,123 @@
+import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
+import { mayApprove, needsTypedConfirmation, typedConfirmationMatches } from '../recovery/approval-policy';
+import { currentGate } from '../recovery/gates';
+import { INTERACTION_JOB } from '../queue/slack-queues';
+import { parseModalMetadata, typedConfirmation, typedConfirmationView } from './approval-modal';
+import { databaseOf } from './channel-context';
+import { ACTION, ACTION_ID_PATTERN, BLOCK, CALLBACK, parseGateValue } from './ids';
+import type { ClickJob, CommandJob } from './interaction-jobs';
+import { sendReply } from './reply';
+import { classifySlackError } from './slack-api';
+import { auditRefusal, incidentCommander, type Reply, type Requester, type SlackServices } from './slack-services';
+
+/**
+ * Bolt listeners. Each acknowledges within Slack's 3 s with what it can say at once and hands
+ * the rest to the interactions queue: commands are parsed and checked against rewind.yml here
+ * (cheap), everything that calls a provider or changes a run happens in a job. The one
+ * exception is the typed-confirmation modal, which must open while the click's trigger is
+ * valid (3 s), so the approve listener reads the run (a few primary-key reads) to decide.
+ */
+
+/** What the listener needs from the command registry (kept in commands/, wired by src/main). */
+export interface CommandRouter {
+  prepare(text: string, inv: Requester & { now: Date }): Promise<{ kind: 'reply'; reply: Reply; refusal?: { action: string; reason: string } } | { kind: 'enqueue'; ack: string; command: string; data: Record<string, unknown> }>;
+}
+
+const HANDLED_ACTIONS: readonly string[] = [ACTION.approveGate, ACTION.abortRun, ACTION.resumeRun];
+
+function ephemeral(reply: Reply): RespondArguments {
+  return { response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) } as RespondArguments;
+}
+
+export function registerListeners(app: App, svc: SlackServices, router: CommandRouter, command = '/dr'): void {
+  app.command(command, async ({ command: c, ack }) => {
+    const who: Requester = { user: c.user_id, channel: c.channel_id, ...(c.response_url ? { responseUrl: c.response_url } : {}) };
+    let prepared: Awaited<ReturnType<CommandRouter['prepare']>>;
+    try {
+      prepared = await router.prepare(c.text ?? '', { ...who, now: svc.now() });
+    } catch (err) {
+      svc.warn({ err: (err as Error).message }, 'a /dr command could not be prepared');
+      await ack(ephemeral({ text: `❌ Rewind could not read its state to answer this (${(err as Error).message.slice(0, 120)}). Nothing was started; try again in a moment.` }));
+      return;
+    }
+    if (prepared.kind === 'reply') {
+      await ack(ephemeral(prepared.reply));
+      if (prepared.refusal) await auditRefusal(svc, { actor: who.user, action: prepared.refusal.action, reason: prepared.refusal.reason, detail: { channel: who.channel, command: c.text.slice(0, 200) } });
+      return;
+    }
+    const job: CommandJob = { ...who, command: prepared.command, data: prepared.data };
+    try {
+      await svc.queues.enqueueInteraction(INTERACTION_JOB.command, `${c.trigger_id}|${c.user_id}|${c.text}`, { ...job });
+    } catch (err) {
+      svc.warn({ err: (err as Error).message }, 'could not queue a /dr command');
+      await ack(ephemeral({ text: '❌ Rewind could not queue this command (its queue is unavailable). Nothing was started; try again in a moment.' }));
+      return;
+    }
+    await ack(ephemeral({ text: prepared.ack }));
+  });
+
+  app.action<BlockAction>(ACTION_ID_PATTERN, async ({ ack, body, action }) => {
+    await ack();
+    const button = action as ButtonAction;
+    if (!HANDLED_ACTIONS.includes(button.action_id)) return;
+    const channel = body.channel?.id ?? body.container?.channel_id;
+    const who: Requester = { user: body.user.id, channel: typeof channel === 'string' ? channel : '', ...(body.response_url ? { responseUrl: body.response_url } : {}) };
+    const value = typeof button.value === 'string' ? button.value : '';
+    if (button.action_id === ACTION.approveGate && (await openTypedConfirmation(svc, who, value, body.trigger_id))) return;
+    const job: ClickJob = { ...who, action: button.action_id, value };
+    await enqueueClick(svc, `${button.action_ts}|${who.user}|${button.action_id}`, job);
+  });
+
+  app.view(CALLBACK.typedConfirmation, async ({ ack, body, view }) => {
+    const meta = parseModalMetadata(view.private_metadata);
+    const typed = typedConfirmation(view as never);
+    const run = meta ? await svc.store.getRun(meta.value.runId) : undefined;
+    if (!meta || !run) {
+      await ack({ response_action: 'errors', errors: { [BLOCK.typedConfirmationInput]: 'This confirmation no longer matches a run. Cancel, and use the buttons on the live message.' } });
+      return;
+    }
+    if (!typedConfirmationMatches(typed, run.database)) {
+      const what = typed.trim() === '' ? 'Nothing was typed.' : 'That is not the database name.';
+      await ack({ response_action: 'errors', errors: { [BLOCK.typedConfirmationInput]: `${what} Type ${run.database} exactly to cut over, or Cancel.` } });
+      return;
+    }
+    await ack();
+    const job: ClickJob = { user: body.user.id, channel: meta.channel, action: ACTION.approveGate, value: JSON.stringify(meta.value), typed };
+    await enqueueClick(svc, `${view.id}|${body.user.id}|submit`, job);
+  });
+
+  app.error(async (err) => {
+    svc.warn({ err: err.message }, 'Slack listener error');
+  });
+}
+
+async function enqueueClick(svc: SlackServices, key: string, job: ClickJob): Promise<void> {
+  try {
+    await svc.queues.enqueueInteraction(INTERACTION_JOB.click, key, { ...job });
+  } catch (err) {
+    svc.warn({ err: (err as Error).message }, 'could not queue a click');
+    await sendReply(svc, job, { text: '❌ Rewind could not take this click (its queue is unavailable). Nothing was done; click again in a moment.' });
+  }
+}
+
+/**
+ * Opens the typed confirmation when this click approves a production cutover and the clicker
+ * may approve it; returns false when the click should go to the approval job instead (which
+ * decides, and explains any refusal).
+ */
+async function openTypedConfirmation(svc: SlackServices, who: Requester, raw: string, triggerId: string): Promise<boolean> {
+  const value = parseGateValue(raw);
+  const run = value ? await svc.store.getRun(value.runId) : undefined;
+  const db = run ? databaseOf(svc.config, run.database) : undefined;
+  if (!value || !run || !db || !needsTypedConfirmation(run, db)) return false;
+  if (currentGate(run)?.gate !== value.gate || run.planHash !== value.planHash) return false;
+  if (!mayApprove(who.user, run, db, await incidentCommander(svc, run.channel)).allowed) return false;
+  try {
+    await svc.client.views.open({ trigger_id: triggerId, view: typedConfirmationView(run, value, who.channel) as never });
+  } catch (err) {
+    const failure = classifySlackError(err);
+    svc.countError('views.open', failure.error);
+    await sendReply(svc, who, { text: `Could not open the cutover confirmation (${failure.error}). Nothing was approved; click "Approve cutover…" again.` });
+  }
+  return true;
+}
