@@ -50,6 +50,9 @@ export function parseCommandText(text: string): ParsedText {
   const name = (first ?? 'help').toLowerCase();
   const command = findCommand(name);
   if (command) return { ok: true, command, args };
-  const guess = closestMatch(name, COMMANDS.map((c) => c.spec.name));
+  const names = COMMANDS.map((c) => c.spec.name);
+  // Swapped letters ("pirt") are the commonest typo and count double in plain edit distance.
+  const anagram = (w: string) => [...w].sort().join('');
+  const guess = closestMatch(name, names) ?? names.find((n) => n.length === name.length && anagram(n) === anagram(name));
   return { ok: false, message: `Rewind has no command ${quoteInput(first ?? '')}${guess ? `; did you mean \`/dr ${guess}\`?` : '.'} \`/dr help\` lists the commands you may run.` };
 }

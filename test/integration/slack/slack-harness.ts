@@ -2,6 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { parseConfig } from '../../../src/config/load';
 import { ConsoleInteractions, type UiResult } from '../../../src/console/console-interactions';
+import { slashCommandForm } from '../../../src/console/interaction-payloads';
+import { slackSignatureHeaders } from '../../../src/console/signing';
+import type { SlackChannel, SlackUser } from '../../../src/console/slack-workspace';
 import type { AuditRow } from '../../../src/persistence/audit-log';
 import { startServices, type Services } from '../../../src/main/services';
 import { mountSlack, type MountedSlack, type SlackMountOptions } from '../../../src/main/slack-mount';
@@ -42,7 +45,7 @@ databases:
     rto: 15m
     rpo: 5m
     channels: [${CHANNEL}]
-    operators: [${OPERATOR}, ${OPERATOR2}]
+    operators: [${OPERATOR}, ${OPERATOR2}, ${APPROVER}]
     approvers: [${APPROVER}]
     twoPersonRule: true
     source: { instanceId: prod-db-01, region: eu-central-1 }
@@ -72,6 +75,10 @@ export interface SlackHarness {
   liveMessage(runId: string): Promise<SlackMessage | undefined>;
   audit(action: string): Promise<AuditRow[]>;
   lastEphemeralText(user: string): string;
+  /** A slash command body as Slack sends it (fresh response URL and trigger). */
+  commandBody(user: string, text: string, channel?: string): string;
+  /** POSTs `body` to /slack/events signed with `secret` at `atMs`. */
+  postSigned(body: string, o?: { secret?: string; atMs?: number; headers?: Record<string, string> }): Promise<{ status: number; text: string }>;
   close(): Promise<void>;
 }
 
@@ -164,6 +171,26 @@ export async function startSlackHarness(o: { mount?: SlackMountOptions; slack?: 
       const list = slack.slack.ephemerals(user);
       const last = list[list.length - 1];
       return last ? `${last.text}\n${JSON.stringify(last.blocks ?? [])}` : '';
+    },
+    commandBody(user, text, channel = CHANNEL) {
+      const ws = slack.slack.workspace;
+      return slashCommandForm({
+        workspace: ws,
+        channel: ws.channel(channel) as SlackChannel,
+        user: ws.user(user) as SlackUser,
+        command: '/dr',
+        text,
+        responseUrl: slack.slack.createResponseUrl(channel, user),
+        triggerId: slack.slack.createTriggerId(user),
+      });
+    },
+    async postSigned(body, opts = {}) {
+      const res = await fetch(eventsUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/x-www-form-urlencoded', ...slackSignatureHeaders(opts.secret ?? SECRET, body, opts.atMs ?? Date.now()), ...opts.headers },
+        body,
+      });
+      return { status: res.status, text: await res.text() };
     },
     async close() {
       await services.stop();
