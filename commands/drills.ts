@@ -41,6 +41,6 @@ export const drillsCommand: SlashCommand = {
     if (!drill.report) {
       return [{ text: `Drill ${drill.id} of ${escapeMrkdwn(drill.database)} is ${drill.status}${drill.note ? ` (${escapeMrkdwn(drill.note)})` : ''}; a report is written when a drill has run and its sandbox is gone.` }];
     }
-    return [data.json === true ? renderReportJson(drill.report) : renderScorecard(drill.report)];
+    return data.json === true ? renderReportJson(drill.report) : [renderScorecard(drill.report)];
   },
 };

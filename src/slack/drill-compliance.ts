@@ -37,13 +37,13 @@ export function entryLine(e: ComplianceEntry, now: Date, zone: string): string {
   const icon = e.overdue ? '🔴' : e.scheduled || e.last ? '🟢' : '⚪';
   const parts: string[] = [];
   if (e.overdue) {
-    const since = e.lastSuccessAt ? `last successful drill ${humanDuration(now.getTime() - e.lastSuccessAt.getTime())} ago` : 'no successful drill on record';
+    const since = e.lastSuccessAt ? `last successful drill ${ago(now, e.lastSuccessAt)}` : 'no successful drill on record';
     parts.push(`*overdue*: ${since}, policy ${formatDuration(e.policyMs ?? 0)}`);
   }
   if (e.last) {
     const result = e.last.result === 'succeeded' ? 'succeeded' : e.last.result;
     const objectives = e.last.result === 'succeeded' ? ` (RTO ${met(e.last.rtoMet)}, RPO ${met(e.last.rpoMet)})` : '';
-    parts.push(`last drill \`${escapeClip(e.last.drillId, 20)}\` ${result} ${humanDuration(now.getTime() - e.last.finishedAt.getTime())} ago${objectives}`);
+    parts.push(`last drill \`${escapeClip(e.last.drillId, 20)}\` ${result} ${ago(now, e.last.finishedAt)}${objectives}`);
   } else if (!e.overdue) {
     parts.push('no drill on record');
   }
@@ -51,6 +51,12 @@ export function entryLine(e: ComplianceEntry, now: Date, zone: string): string {
   else if (!e.scheduled) parts.push('no drills scheduled');
   if (!e.overdue && e.dueAt) parts.push(`due by ${e.dueAt.toISOString().slice(0, 10)}`);
   return `${icon} ${db} — ${parts.join(' · ')}`;
+}
+
+/** "3h12m ago", or whole days from two days on ("95d ago"): policies are counted in days. */
+function ago(now: Date, then: Date): string {
+  const ms = Math.max(0, now.getTime() - then.getTime());
+  return ms >= 2 * 86_400_000 ? `${Math.floor(ms / 86_400_000)}d ago` : `${humanDuration(ms)} ago`;
 }
 
 function met(v: boolean | null): string {

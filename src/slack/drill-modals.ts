@@ -1,6 +1,6 @@
-import { formatDuration } from '../config/duration';
+import { formatDuration, parseDuration } from '../config/duration';
 import type { Drill } from '../drills/drill';
-import { MAX_REASON_LENGTH, POSTPONE_CHOICES_MS, type DrillChange } from '../drills/drill-decisions';
+import { MAX_POSTPONE_MS, MAX_REASON_LENGTH, MIN_POSTPONE_MS, type DrillChange } from '../drills/drill-decisions';
 import { plain, section } from './blocks';
 import { DRILL_ACTION, DRILL_BLOCK, DRILL_CALLBACK, encodeDrillModalMetadata } from './drill-ids';
 import { dualClock } from './format';
@@ -22,12 +22,8 @@ export function drillChangeView(change: DrillChange, drill: Drill, channel: stri
       type: 'input',
       block_id: DRILL_BLOCK.postponeBy,
       label: plain('Postpone by', 2000),
-      element: {
-        type: 'static_select',
-        action_id: DRILL_ACTION.postponeBy,
-        initial_option: option(POSTPONE_CHOICES_MS[0] ?? 3_600_000),
-        options: POSTPONE_CHOICES_MS.map(option),
-      },
+      hint: plain(`A duration from ${formatDuration(MIN_POSTPONE_MS)} to ${formatDuration(MAX_POSTPONE_MS)}, like 1h, 4h or 2d.`, 2000),
+      element: { type: 'plain_text_input', action_id: DRILL_ACTION.postponeBy, initial_value: '1h', max_length: 20 },
     });
   }
   blocks.push({
@@ -47,19 +43,15 @@ export function drillChangeView(change: DrillChange, drill: Drill, channel: stri
   };
 }
 
-function option(ms: number): Record<string, unknown> {
-  return { text: plain(formatDuration(ms), 75), value: String(ms) };
-}
-
-type ViewState = { state?: { values?: Record<string, Record<string, { value?: unknown; selected_option?: { value?: unknown } | null }>> } };
+type ViewState = { state?: { values?: Record<string, Record<string, { value?: unknown }>> } };
 
 export function submittedReason(view: ViewState): string {
   const v = view.state?.values?.[DRILL_BLOCK.reason]?.[DRILL_ACTION.reasonInput]?.value;
   return typeof v === 'string' ? v : '';
 }
 
-/** The chosen postponement in ms, or NaN when none (or something unexpected) was submitted. */
+/** The typed postponement in ms, or NaN when it is not a duration. */
 export function submittedPostponeMs(view: ViewState): number {
-  const v = view.state?.values?.[DRILL_BLOCK.postponeBy]?.[DRILL_ACTION.postponeBy]?.selected_option?.value;
-  return typeof v === 'string' && /^\d{1,12}$/.test(v) ? Number(v) : Number.NaN;
+  const v = view.state?.values?.[DRILL_BLOCK.postponeBy]?.[DRILL_ACTION.postponeBy]?.value;
+  return (typeof v === 'string' ? parseDuration(v.trim().toLowerCase()) : undefined) ?? Number.NaN;
 }

@@ -73,12 +73,16 @@ function teardownText(r: DrillReport): string {
   }
 }
 
-/** The report as JSON for auditors, in code blocks of at most ~2,900 characters each. */
-export function renderReportJson(r: DrillReport): SlackMessage {
-  const json = JSON.stringify(r, null, 2);
+/** Sections of JSON per message, so each stays well inside Slack's total text limit. */
+const JSON_SECTIONS_PER_MESSAGE = 3;
+/** A response_url takes 5 replies; a report larger than that is cut, saying so. */
+const JSON_MAX_MESSAGES = 5;
+
+/** The report as JSON for auditors: code blocks of at most ~2,800 characters, three to a message. */
+export function renderReportJson(r: DrillReport): SlackMessage[] {
   const chunks: string[] = [];
   let current = '';
-  for (const line of json.split('\n')) {
+  for (const line of JSON.stringify(r, null, 2).split('\n')) {
     if (current.length + line.length + 1 > 2800 && current !== '') {
       chunks.push(current);
       current = '';
@@ -86,5 +90,15 @@ export function renderReportJson(r: DrillReport): SlackMessage {
     current += `${line}\n`;
   }
   if (current !== '') chunks.push(current);
-  return { text: `Drill report ${r.drillId} (JSON)`, blocks: chunks.slice(0, 45).map((c) => section(`\`\`\`${escapeMrkdwn(c.trimEnd())}\`\`\``)) };
+  const messages: SlackMessage[] = [];
+  for (let i = 0; i < chunks.length && messages.length < JSON_MAX_MESSAGES; i += JSON_SECTIONS_PER_MESSAGE) {
+    const part = messages.length + 1;
+    const blocks: Block[] = chunks.slice(i, i + JSON_SECTIONS_PER_MESSAGE).map((c) => section(`\`\`\`${escapeMrkdwn(c.trimEnd())}\`\`\``));
+    messages.push({ text: `Drill report ${r.drillId} (JSON${chunks.length > JSON_SECTIONS_PER_MESSAGE ? `, part ${part}` : ''})`, blocks });
+  }
+  const shown = JSON_MAX_MESSAGES * JSON_SECTIONS_PER_MESSAGE;
+  if (chunks.length > shown) {
+    messages[messages.length - 1]?.blocks.push(context([`The report is longer than Slack can show here (${chunks.length - shown} more parts); the drill_reports table holds it in full.`]));
+  }
+  return messages;
 }
