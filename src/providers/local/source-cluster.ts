@@ -73,6 +73,8 @@ export interface SourceClusterOptions {
   /** Bounds the RPO: an idle-but-dirty segment is archived after this many seconds. */
   archiveTimeoutSec?: number;
   extraSettings?: Record<string, SettingValue>;
+  /** Extra initdb arguments, e.g. `--wal-segsize=1` for small segments when archive_timeout is short. */
+  initdbArgs?: string[];
 }
 
 /**
@@ -99,11 +101,13 @@ export class SourceCluster {
     await runner.ensureOwnedDir(socketDir);
     await runner.ensureOwnedDir(opts.archiveDir, 0o750);
     if (existsSync(join(opts.dataDir, 'PG_VERSION'))) {
-      const port = Number((/^port = (\d+)$/m.exec(await readFile(join(opts.dataDir, 'postgresql.auto.conf'), 'utf8')) ?? [])[1]);
+      // The last assignment wins in postgresql.auto.conf, as it does for the server.
+      const ports = [...(await readFile(join(opts.dataDir, 'postgresql.auto.conf'), 'utf8')).matchAll(/^port = (\d+)$/gm)];
+      const port = Number(ports[ports.length - 1]?.[1]);
       return new SourceCluster(runner, opts.dataDir, opts.archiveDir, socketDir, logFile, port);
     }
     await runner.ensureOwnedDir(opts.dataDir);
-    await runner.toolChecked('initdb', ['-D', opts.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--data-checksums']);
+    await runner.toolChecked('initdb', ['-D', opts.dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--locale=C', '--data-checksums', ...(opts.initdbArgs ?? [])]);
     const port = opts.port ?? (await findFreePort());
     await appendSettings(
       opts.dataDir,
