@@ -3,7 +3,8 @@ import { join, relative } from 'node:path';
 import { pino } from 'pino';
 import { startConsole, type RunningConsole } from '../console/console-server';
 import { providersFromConfig } from '../main/providers-from-config';
-import { startServices, type ServiceOptions, type Services } from '../main/services';
+import { startServices, type Services } from '../main/services';
+import { mountSlack, type MountedSlack } from '../main/slack-mount';
 import { LOG_LEVELS } from '../config/env';
 import { createLogger, type LogLevel } from '../observability/logger';
 import { writeFileAtomic } from '../providers/local/backup-catalog';
@@ -31,8 +32,6 @@ export interface DemoOptions {
   settings: DemoSettings;
   /** Prints one line for the person at the terminal. */
   say: (line: string) => void;
-  /** Adds the Slack receiver (`POST /slack/events`) to the bot. */
-  mount?: ServiceOptions['mount'];
   /** Aborted by Ctrl-C during start-up: whatever started is stopped again. */
   signal?: AbortSignal;
 }
@@ -132,6 +131,7 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
 
     const logFile = join(s.dir, 'rewind.log');
     const level = (LOG_LEVELS as readonly string[]).includes(process.env.LOG_LEVEL ?? '') ? (process.env.LOG_LEVEL as LogLevel) : 'info';
+    let slack: MountedSlack | undefined;
     const services = await startServices({
       env: {
         DATABASE_URL: s.databaseUrl,
@@ -148,9 +148,13 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
       logger: createLogger({ level, destination: pino.destination({ dest: logFile, sync: true, mkdir: true }) }),
       worker: true,
       port: s.botPort,
-      ...(o.mount ? { mount: o.mount } : {}),
+      mount: async (http, rt) => {
+        slack = await mountSlack(http, rt, { token: LOCAL_BOT_TOKEN, signingSecret, apiUrl: `${consoleApp.url}/api/` });
+      },
     });
     stack.push("Rewind's bot and worker", () => services.stop());
+    const mounted = slack;
+    if (mounted) stack.push("Rewind's Slack workers", () => mounted.stop());
     const botUrl = `http://127.0.0.1:${services.http.port}`;
     say(`✓ Rewind bot + worker ${botUrl} (/healthz, /metrics; log in ${shown(logFile)})`);
     for (const line of await abortLeftoverRuns(services.runtime, DEMO_DATABASE)) say(line);
