@@ -130,12 +130,8 @@ export class PgDrillStore implements DrillStore {
     return out;
   }
 
-  async recentSuccesses(database: string, limit: number): Promise<DrillReport[]> {
-    const { rows } = await this.pool.query(
-      `SELECT report FROM drill_reports WHERE database = $1 AND kind = 'drill' AND result = 'succeeded' ORDER BY finished_at DESC LIMIT $2`,
-      [database, limit],
-    );
-    return rows.map((r) => r.report as DrillReport);
+  recentSuccesses(database: string, limit: number): Promise<DrillReport[]> {
+    return recentSuccessfulDrills(this.pool, database, limit);
   }
 
   private async one(sql: string, params: unknown[], db: Queryable = this.pool): Promise<Drill | undefined> {
@@ -157,4 +153,13 @@ export class PgDrillStore implements DrillStore {
       return this.inTx(db, id);
     });
   }
+}
+
+/** Reports of a database's latest successful drills (kind drill), newest first. */
+export async function recentSuccessfulDrills(db: Queryable, database: string, limit: number): Promise<DrillReport[]> {
+  const { rows } = await db.query(
+    `SELECT report FROM drill_reports WHERE database = $1 AND kind = 'drill' AND result = 'succeeded' ORDER BY finished_at DESC LIMIT $2`,
+    [database, limit],
+  );
+  return rows.map((r) => r.report as DrillReport);
 }

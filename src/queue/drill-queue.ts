@@ -61,7 +61,7 @@ export class BullmqDrillJobs implements DrillJobs {
     for (const id of diff.remove) await this.queue.removeJobScheduler(id);
     for (const s of diff.upsert) {
       const repeat = s.pattern !== undefined ? { pattern: s.pattern, ...(s.tz ? { tz: s.tz } : {}) } : { every: s.every as number };
-      await this.queue.upsertJobScheduler(s.id, repeat, { name: s.name, data: s.data, opts: { removeOnComplete: true, removeOnFail: 50 } });
+      await this.queue.upsertJobScheduler(s.id, repeat, { name: s.name, data: s.data, opts: { attempts: 5, backoff: { type: 'exponential', delay: 5_000 }, removeOnComplete: true, removeOnFail: 50 } });
     }
     return diff;
   }

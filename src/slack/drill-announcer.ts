@@ -8,16 +8,17 @@ import { renderDrillAnnouncement } from './drill-announcement';
 import { renderOverdueReminder } from './drill-compliance';
 import { renderDrillNotice } from './drill-notice';
 import { renderScorecard } from './drill-scorecard';
-import type { SlackClient } from './slack-api';
+import { classifySlackError, type SlackClient } from './slack-api';
 
 /**
  * Drill messages through the Slack Web API. The announcement is one message updated in place;
  * notices go in its thread (a teardown failure is also broadcast to the channel); scorecards
- * and reminders are top-level. Failures are thrown: the drills queue retries its jobs, and a
+ * and reminders are top-level. Drill messages are few, so a rate-limited or transient failure
+ * is waited out here (Retry-After, at most a few tries); what still fails is thrown, and a
  * drill's state never depends on a message having been delivered.
  */
 export class SlackDrillAnnouncer implements DrillAnnouncer {
-  constructor(private readonly o: { client: SlackClient; config: RewindConfig; now: () => Date }) {}
+  constructor(private readonly o: { client: SlackClient; config: RewindConfig; now: () => Date; maxTries?: number }) {}
 
   async announce(drill: Drill): Promise<string | undefined> {
     const res = await this.post(drill.channel, this.announcement(drill));
@@ -26,7 +27,8 @@ export class SlackDrillAnnouncer implements DrillAnnouncer {
 
   async refresh(drill: Drill): Promise<void> {
     if (!drill.announcementTs) return;
-    await this.o.client.chat.update({ channel: drill.channel, ts: drill.announcementTs, ...this.announcement(drill) } as never);
+    const ts = drill.announcementTs;
+    await this.retrying(() => this.o.client.chat.update({ channel: drill.channel, ts, ...this.announcement(drill) } as never));
   }
 
   async notice(drill: Drill, notice: DrillNotice): Promise<void> {
@@ -55,6 +57,19 @@ export class SlackDrillAnnouncer implements DrillAnnouncer {
   }
 
   private post(channel: string, message: SlackMessage, extra: Record<string, unknown> = {}) {
-    return this.o.client.chat.postMessage({ channel, ...message, ...extra, unfurl_links: false, unfurl_media: false } as never);
+    return this.retrying(() => this.o.client.chat.postMessage({ channel, ...message, ...extra, unfurl_links: false, unfurl_media: false } as never));
+  }
+
+  private async retrying<T>(call: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await call();
+      } catch (err) {
+        const failure = classifySlackError(err);
+        if (failure.kind === 'refused' || attempt >= (this.o.maxTries ?? 4)) throw err;
+        const waitMs = failure.kind === 'rate_limited' ? Math.min(failure.retryAfterMs, 30_000) : 1000 * attempt;
+        await new Promise((resolve) => setTimeout(resolve, waitMs));
+      }
+    }
   }
 }

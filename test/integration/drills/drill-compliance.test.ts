@@ -1,3 +1,4 @@
+import { drillEtaHistory } from '../../../src/persistence/drill-eta';
 import { renderCompliance } from '../../../src/slack/drill-compliance';
 import { CHANNEL, createDrillHarness, DEFAULT_DRILLS, drillConfigYaml, waitFor, type DrillHarness } from './drill-harness';
 
@@ -28,7 +29,13 @@ describe('drill compliance', () => {
     h = await createDrillHarness({ yaml: drillConfigYaml(DEFAULT_DRILLS, extra), now: new Date().toISOString() });
     h.startWorkers();
     const { drill } = await h.service.startManual('orders-db', 'U0OPERATOR1', CHANNEL);
-    await h.waitForDrill(drill.id, (d) => d.status === 'succeeded', 'the drill to succeed');
+    const done = await h.waitForDrill(drill.id, (d) => d.status === 'succeeded', 'the drill to succeed');
+    const run = await h.engine.store.getRun(done.runId as string);
+    // ETA history for live messages: whole drills for drill runs, restore-to-validated for recoveries.
+    expect(await drillEtaHistory(h.pool, 'orders-db', 'drill')).toEqual([(run?.finishedAt as Date).getTime() - (run?.createdAt as Date).getTime()]);
+    expect(await drillEtaHistory(h.pool, 'orders-db', 'pitr')).toEqual([done.report?.rto.ms]);
+    expect(await h.service.etaHistory('orders-db', 'restore')).toEqual([done.report?.rto.ms]);
+    expect(await drillEtaHistory(h.pool, 'billing-db', 'pitr')).toEqual([]);
 
     const now = await h.service.compliance();
     const byName = Object.fromEntries(now.map((e) => [e.database, e]));

@@ -132,6 +132,8 @@ describe('a scheduled drill', () => {
     expect(notice?.text).toContain(`run \`${incident.id}\` is active on orders-db`);
     // The old start job is stale now; only the new start time starts it.
     expect(await h.service.start(fired.drill.id, SLOT.getTime())).toMatchObject({ type: 'stale' });
+    // An operator's drill is refused outright, naming the run, and leaves nothing behind.
+    await expect(h.service.startManual('orders-db', OPERATOR, CHANNEL)).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE', userMessage: expect.stringContaining(incident.id) });
   });
 
   it('announces a slot once, however often its scheduler fires', async () => {

@@ -32,7 +32,7 @@ import type { StepPolicy } from '../../../src/recovery/step-policy';
 import { incidentCommanderOf } from '../../../src/slack/channel-context';
 import { SlackDrillAnnouncer } from '../../../src/slack/drill-announcer';
 import { registerDrillHandlers } from '../../../src/slack/drill-handlers';
-import { startFakeSlack, type RunningFakeSlack } from '../../fakes/slack-api';
+import { startFakeSlack, type FakeSlackOptions, type RunningFakeSlack } from '../../fakes/slack-api';
 import { countingProviders, createProviderTables } from '../../support/counting-providers';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { quietLogger } from '../../support/engine-harness';
@@ -131,7 +131,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
   }
 }
 
-export async function createDrillHarness(o: { yaml?: string; providers?: (pool: Pool) => DatabaseProviders; smoke?: SmokeTest; now?: string; policies?: Record<string, Partial<StepPolicy>>; retryAfterIncidentMs?: number; observe?: boolean } = {}): Promise<DrillHarness> {
+export async function createDrillHarness(o: { yaml?: string; providers?: (pool: Pool) => DatabaseProviders; smoke?: SmokeTest; now?: string; policies?: Record<string, Partial<StepPolicy>>; retryAfterIncidentMs?: number; observe?: boolean; slack?: FakeSlackOptions } = {}): Promise<DrillHarness> {
   const db = await createTestDatabase('drills');
   const pool = new Pool({ connectionString: db.url, max: 10 });
   await migrate(pool);
@@ -140,6 +140,7 @@ export async function createDrillHarness(o: { yaml?: string; providers?: (pool: 
   const built = o.providers ? o.providers(pool) : countingProviders(pool, { window: WINDOW, pollsUntilAvailable: 1 });
   const providers = () => built;
   const slack = await startFakeSlack({
+    ...o.slack,
     workspace: {
       users: [
         { id: OPERATOR, name: 'olivia' },
