@@ -2,6 +2,8 @@ import { closestMatch } from '../src/config/closest';
 import { abortCommand } from './abort';
 import { quoteInput } from './args';
 import { backupsCommand } from './backups';
+import { drillCommand } from './drill';
+import { drillsCommand } from './drills';
 import { helpCommand } from './help';
 import { icCommand } from './ic';
 import { pitrCommand } from './pitr';
@@ -17,11 +19,13 @@ import type { SlashCommand } from './types';
 export const COMMANDS: readonly SlashCommand[] = [
   pitrCommand,
   restoreCommand,
+  drillCommand,
   backupsCommand,
   statusCommand,
   abortCommand,
   resumeCommand,
   icCommand,
+  drillsCommand,
   helpCommand(() => COMMANDS),
 ];
 

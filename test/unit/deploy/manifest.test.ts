@@ -50,7 +50,7 @@ describe('manifest.yml', () => {
   });
 
   it('has a parseable usage hint', () => {
-    expect(usageHintSubcommands(dr?.usage_hint ?? '')).toEqual(['pitr', 'restore', 'backups', 'status', 'abort', 'resume', 'ic', 'drills', 'help']);
+    expect(usageHintSubcommands(dr?.usage_hint ?? '')).toEqual(['pitr', 'restore', 'drill', 'backups', 'status', 'abort', 'resume', 'ic', 'drills', 'help']);
   });
 
   it('asks for exactly the scopes Rewind uses', () => {
