@@ -2,6 +2,7 @@ import type { ProviderResolver } from '../src/providers/ports';
 import { registry, type ProcessorRegistry } from '../src/recovery/step-processor';
 import { checkWindowProcessor } from './check-window';
 import { cutoverProcessor } from './cutover';
+import { drillSmokeProcessor } from './drill-smoke';
 import { gateProcessor } from './gate';
 import { restoreProcessor } from './restore';
 import { teardownProcessor } from './teardown';
@@ -19,6 +20,7 @@ export function stepProcessors(providers: ProviderResolver): ProcessorRegistry {
     validateProcessor(providers),
     cutoverProcessor(providers),
     verifyHealthProcessor(providers),
+    drillSmokeProcessor(providers),
     teardownProcessor(providers),
   );
 }
