@@ -25,6 +25,8 @@ export interface SyncDeps {
   now(): Date;
   countError(method: string, error: string): void;
   warn(obj: object, msg: string): void;
+  /** Called before every Slack call; throws SlackRateLimited while Slack's Retry-After runs. */
+  beforeCall?(): Promise<void>;
 }
 
 export interface LiveMessageRef {
@@ -56,7 +58,7 @@ export async function syncLiveMessage(runId: string, d: SyncDeps): Promise<SyncO
   let live = liveMessageOf(run);
   let posted = false;
   if (!live) {
-    const ts = await post(d, 'chat.postMessage', () => d.client.chat.postMessage({ channel: run.channel as string, ...message, unfurl_links: false, unfurl_media: false }));
+    const ts = await post(d, 'chat.postMessage', async () => (await d.beforeCall?.(), d.client.chat.postMessage({ channel: run.channel as string, ...message, unfurl_links: false, unfurl_media: false })));
     if (ts === undefined) {
       // Remembered so the tick retries at its slow pace, not on every pass.
       await d.store.mergeRunMeta(run.id, { slack: { at: now.getTime(), status: 'unposted' } });
@@ -85,6 +87,7 @@ export async function syncLiveMessage(runId: string, d: SyncDeps): Promise<SyncO
 
 async function postThread(d: SyncDeps, runId: string, live: LiveMessageRef): Promise<void> {
   for (const reply of await pendingThreadPosts(d.pool, runId)) {
+    await d.beforeCall?.();
     try {
       const res = await d.client.chat.postMessage({ channel: live.channel, thread_ts: live.ts, text: reply.text, unfurl_links: false, unfurl_media: false });
       await markThreadPosted(d.pool, reply.id, String(res.ts ?? ''));
@@ -100,6 +103,7 @@ async function postThread(d: SyncDeps, runId: string, live: LiveMessageRef): Pro
 }
 
 async function update(d: SyncDeps, run: Run, live: LiveMessageRef, message: SlackMessage): Promise<'ok' | 'gone' | 'refused'> {
+  await d.beforeCall?.();
   try {
     await d.client.chat.update({ channel: live.channel, ts: live.ts, ...message });
     return 'ok';

@@ -50,19 +50,28 @@ export function startSlackWorkers(o: SlackWorkerOptions): SlackWorkers {
     },
     { connection: o.connection, prefix: o.prefix, concurrency: o.concurrency ?? 16 },
   );
+  // Jobs already running when a 429 arrives must wait too: every Slack call first checks this key.
+  const pauseKey = `${o.prefix}:slack:retry-after`;
+  const beforeCall = async (): Promise<void> => {
+    const ms = await o.connection.pttl(pauseKey);
+    if (ms > 0) throw new SlackRateLimited('paused', ms);
+  };
   const messages = new Worker(
     MESSAGES_QUEUE,
     async (job: Job) => {
       try {
-        await syncLiveMessage(String(job.data.runId), o.sync);
+        await syncLiveMessage(String(job.data.runId), { ...o.sync, beforeCall });
       } catch (err) {
         if (!(err instanceof SlackRateLimited)) throw err;
-        o.svc.warn({ method: err.method, retryAfterMs: err.retryAfterMs }, 'Slack rate limited the live messages; pausing them for Retry-After');
+        if (err.method !== 'paused') {
+          o.svc.warn({ method: err.method, retryAfterMs: err.retryAfterMs }, 'Slack rate limited the live messages; pausing them for Retry-After');
+          await o.connection.set(pauseKey, err.method, 'PX', err.retryAfterMs);
+        }
         await o.queues.messages.rateLimit(err.retryAfterMs);
         throw Worker.RateLimitError();
       }
     },
-    { connection: o.connection, prefix: o.prefix, concurrency: 4, limiter: o.limiter ?? DEFAULT_MESSAGE_LIMITER },
+    { connection: o.connection, prefix: o.prefix, concurrency: 2, limiter: o.limiter ?? DEFAULT_MESSAGE_LIMITER },
   );
   for (const w of [interactions, messages]) w.on('error', (err) => o.svc.warn({ err: err.message }, 'Slack queue worker error'));
   return {
