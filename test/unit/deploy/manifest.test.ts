@@ -43,9 +43,9 @@ describe('manifest.yml', () => {
     expect(manifest.features.bot_user.display_name).toBe('Rewind');
   });
 
-  it('registers /dr on /slack/events without escaping', () => {
+  it('registers /dr on /slack/events, with mentions escaped to user IDs', () => {
     expect(manifest.features.slash_commands).toHaveLength(1);
-    expect(dr).toMatchObject({ url: 'https://rewind.example.com/slack/events', should_escape: false });
+    expect(dr).toMatchObject({ url: 'https://rewind.example.com/slack/events', should_escape: true });
     expect(dr?.description.length).toBeGreaterThan(0);
   });
 
