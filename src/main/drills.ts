@@ -2,7 +2,7 @@ import type { Worker } from 'bullmq';
 import { DrillService } from '../drills/drill-service';
 import { drillRunObserver } from '../drills/drill-observer';
 import type { DrillAnnouncer } from '../drills/drill-ports';
-import type { FixedSchedules } from '../drills/drill-schedule';
+import type { FixedSchedules, SchedulerDiff } from '../drills/drill-schedule';
 import { localManifestCheck } from '../drills/local-manifest-check';
 import { loggingAnnouncer } from '../drills/logging-announcer';
 import { redactValue } from '../observability/redact';
@@ -22,6 +22,8 @@ import type { Runtime } from './runtime';
  * use cases and observes drill runs, so a run failed or ended anywhere is settled by the drills
  * queue; `startDrillWorker` (worker processes) also makes the queue's schedulers match rewind.yml
  * and consumes the queue. Messages go to Slack when a bot token is configured, else to the log.
+ * The Slack mount registers the Skip/Postpone handlers with `registerDrillHandlers(app, …)` using
+ * `attachDrills(rt, { slack })`'s service (see src/slack/drill-handlers.ts).
  */
 export interface DrillOptions {
   /** Slack settings when they are not the environment's (the local console). */
@@ -83,13 +85,26 @@ export function attachDrills(rt: Runtime, o: DrillOptions = {}): DrillHandle {
 
 export interface DrillWorkerHandle extends DrillHandle {
   worker: Worker;
+  /** Settles when the schedulers match rewind.yml (undefined when Redis refused; the next start retries). */
+  synced: Promise<SchedulerDiff | undefined>;
 }
 
-/** Synchronises the drill schedulers with rewind.yml, then consumes the drills queue. */
-export async function startDrillWorker(rt: Runtime, o: DrillOptions & { concurrency?: number } = {}): Promise<DrillWorkerHandle> {
+/**
+ * Consumes the drills queue and synchronises its schedulers with rewind.yml in the background,
+ * so a Redis that is down at start delays the schedules, not the process (as for the step worker).
+ */
+export function startDrillWorker(rt: Runtime, o: DrillOptions & { concurrency?: number } = {}): DrillWorkerHandle {
   const handle = attachDrills(rt, o);
-  const diff = await handle.jobs.syncSchedulers(rt.config, o.fixed);
-  if (diff.upsert.length > 0 || diff.remove.length > 0) rt.logger.info({ upserted: diff.upsert.map((s) => s.id), removed: diff.remove }, 'drill schedulers synchronised with rewind.yml');
+  const synced = handle.jobs.syncSchedulers(rt.config, o.fixed).then(
+    (diff) => {
+      if (diff.upsert.length > 0 || diff.remove.length > 0) rt.logger.info({ upserted: diff.upsert.map((s) => s.id), removed: diff.remove }, 'drill schedulers synchronised with rewind.yml');
+      return diff;
+    },
+    (err: Error) => {
+      rt.logger.warn({ err: err.message }, 'could not synchronise the drill schedulers with rewind.yml; drills keep their previous schedules until the next start');
+      return undefined;
+    },
+  );
   const connection = createRedis(rt.env.REDIS_URL);
   connection.on('error', () => undefined);
   const worker = createDrillWorker({ connection, prefix: rt.env.REWIND_QUEUE_PREFIX, process: drillJobProcessor(handle.service), concurrency: o.concurrency });
@@ -98,6 +113,7 @@ export async function startDrillWorker(rt: Runtime, o: DrillOptions & { concurre
   return {
     ...handle,
     worker,
+    synced,
     async close() {
       await worker.close().catch(() => undefined);
       connection.disconnect();
