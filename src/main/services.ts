@@ -3,6 +3,7 @@ import { checkHealth } from '../observability/health';
 import { createHttpApp, listen, type RunningServer } from '../observability/http-server';
 import { createRedis } from '../queue/redis-connection';
 import { RewindError } from '../recovery/errors';
+import { attachDrills, startDrillWorker, type DrillHandle } from './drills';
 import { startWorker, type RunningWorker } from './engine-factory';
 import { createRuntime, type Runtime, type RuntimeOptions } from './runtime';
 import { attachSlackNotifier } from './slack-notifier';
@@ -32,6 +33,8 @@ export async function startServices(o: ServiceOptions): Promise<Services> {
   // With Slack configured, every process that changes runs (a worker too) feeds the live messages.
   const slackNotifier = rt.env.SLACK_BOT_TOKEN ? attachSlackNotifier(rt) : undefined;
   const unmount = await o.mount?.(app, rt);
+  // Every process settles the drill runs it changes; workers also keep the drill schedulers in step with rewind.yml and run the drills queue.
+  const drills: DrillHandle = o.worker ? startDrillWorker(rt) : attachDrills(rt);
   let worker: RunningWorker | undefined;
   const workerConn = o.worker ? createRedis(rt.env.REDIS_URL) : undefined;
   if (workerConn) {
@@ -48,6 +51,7 @@ export async function startServices(o: ServiceOptions): Promise<Services> {
       await http.close();
       await worker?.close();
       workerConn?.disconnect();
+      await drills.close();
       if (unmount) await unmount();
       await slackNotifier?.close();
       await rt.close();
