@@ -31,7 +31,7 @@ export function renderBackups(database: string, desc: SourceDescription, rpoMs: 
       header(`Backups of ${database}`, BLOCK.header),
       section(window, BLOCK.preflightTarget),
       section(list, BLOCK.help),
-      context([`Restore one with \`/dr restore ${database} <backup-id>\`, the newest point with \`/dr restore ${database} latest\`, or any time in the window with \`/dr pitr ${database} <time>\`.`], BLOCK.context),
+      context([`Restore one with \`/dr restore ${database} &lt;backup-id&gt;\`, the newest point with \`/dr restore ${database} latest\`, or any time in the window with \`/dr pitr ${database} &lt;time&gt;\`.`], BLOCK.context),
     ],
   };
 }

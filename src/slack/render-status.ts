@@ -24,7 +24,7 @@ export function renderRunList(title: string, runs: readonly Run[], now: Date): S
   const body = lines.length > 0 ? lines.join('\n') : 'No runs yet. `/dr help` shows how to start one.';
   return {
     text: truncate(`${title}: ${sorted.length} run${sorted.length === 1 ? '' : 's'}`, 300),
-    blocks: [header(title, BLOCK.header), section(body, BLOCK.summary), context(['`/dr status <run-id>` shows one run in full.'], BLOCK.context)],
+    blocks: [header(title, BLOCK.header), section(body, BLOCK.summary), context(['`/dr status &lt;run-id&gt;` shows one run in full.'], BLOCK.context)],
   };
 }
 
