@@ -1,6 +1,7 @@
 import type { Drill } from './drill';
 import type { DrillDeps } from './drill-ports';
 import { freezeWindowAt, nextDrillOutsideFreeze, nextOccurrence, previousOccurrence } from './drill-schedule';
+import { cancelDrill } from './start-drill';
 
 export type AnnounceOutcome =
   | { type: 'announced'; drill: Drill; startsAt: Date; postedAt: Date }
@@ -21,11 +22,7 @@ export async function announceScheduledDrill(deps: DrillDeps, database: string, 
   const slot = nextOccurrence(drills.schedule, drills.timezone, new Date(plannedAt.getTime() + drills.announceBefore - 1)) ?? new Date(plannedAt.getTime() + drills.announceBefore);
 
   for (const older of await deps.store.announcedBefore(database, slot)) {
-    const cancelled = await deps.store.cancel(older.id, `superseded by the drill scheduled for ${slot.toISOString()}`);
-    if (cancelled) {
-      await deps.announcer.refresh(cancelled).catch((err) => deps.logger.warn({ drillId: older.id, err: (err as Error).message }, 'could not update a superseded announcement'));
-      await deps.announcer.notice(cancelled, { kind: 'superseded', by: slot }).catch(() => undefined);
-    }
+    await cancelDrill(deps, older, `superseded by the drill scheduled for ${slot.toISOString()}`, { kind: 'superseded', by: slot });
   }
 
   const window = freezeWindowAt(slot, drills);

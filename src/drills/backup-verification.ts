@@ -5,7 +5,7 @@ import type { Drill } from './drill';
 import type { DrillDeps } from './drill-ports';
 import { drillPlan } from './drill-plan';
 import { unstartedReport } from './drill-report';
-import { begin, refuseBusy } from './start-drill';
+import { begin, cancelDrill, refuseBusy } from './start-drill';
 
 /** Checks a backup's files without restoring it (local: manifest + pg_verifybackup); undefined where the provider has no such check. */
 export type ManifestCheck = (database: string, backupId: string) => Promise<{ ok: true } | { ok: false; problem: string } | undefined>;
@@ -52,8 +52,7 @@ async function verifyOne(deps: DrillDeps & { verifyManifest?: ManifestCheck }, d
   const holder = await deps.runs.activeRunFor(db.name);
   if (holder) {
     const reason = `run ${holder.id} is active on ${db.name}; tonight's backup verification is skipped so it cannot compete with it`;
-    const cancelled = await deps.store.cancel(drill.id, reason);
-    if (cancelled) await deps.announcer.notice(cancelled, { kind: 'verification-skipped', reason });
+    await cancelDrill(deps, drill, reason, { kind: 'verification-skipped', reason });
     return { database: db.name, type: 'skipped', reason };
   }
   let newest: BackupInfo | undefined;

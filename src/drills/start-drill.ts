@@ -2,7 +2,7 @@ import type { DatabaseConfig } from '../config/schema';
 import { RewindError } from '../recovery/errors';
 import type { Plan, Run } from '../recovery/run';
 import type { Drill } from './drill';
-import type { DrillDeps } from './drill-ports';
+import type { DrillDeps, DrillNotice } from './drill-ports';
 import { drillPlan, drillTarget } from './drill-plan';
 import { freezeWindowAt, nextDrillOutsideFreeze } from './drill-schedule';
 
@@ -28,14 +28,13 @@ export async function startAnnouncedDrill(deps: DrillDeps, drillId: string, star
   if (!drill || drill.status !== 'announced') return { type: 'stale', reason: drill ? `drill is ${drill.status}` : 'no such drill' };
   if (startsAtMs !== undefined && drill.startsAt.getTime() !== startsAtMs) return { type: 'stale', reason: 'drill was postponed' };
   const db = deps.config.databases[drill.database];
-  if (!db) return cancel(deps, drill, `${drill.database} is no longer in rewind.yml`);
+  if (!db) {
+    const reason = `${drill.database} is no longer in rewind.yml`;
+    return cancelDrill(deps, drill, reason, { kind: 'cancelled', reason });
+  }
   if (drill.trigger === 'schedule' && db.drills) {
     const window = freezeWindowAt(drill.startsAt, db.drills);
-    if (window) {
-      const cancelled = await deps.store.cancel(drill.id, `inside the freeze window ${window.from} – ${window.to}`);
-      if (cancelled) await deps.announcer.notice(cancelled, { kind: 'frozen', window, next: nextDrillOutsideFreeze(db.drills, drill.startsAt) });
-      return { type: 'cancelled', reason: 'freeze window' };
-    }
+    if (window) return cancelDrill(deps, drill, `inside the freeze window ${window.from} – ${window.to}`, { kind: 'frozen', window, next: nextDrillOutsideFreeze(db.drills, drill.startsAt) });
   }
   const holder = await deps.runs.activeRunFor(drill.database);
   if (holder) {
@@ -48,9 +47,7 @@ export async function startAnnouncedDrill(deps: DrillDeps, drillId: string, star
     plan = await planFor(deps, db, drill);
   } catch (err) {
     const problem = err instanceof RewindError ? err.userMessage : (err as Error).message;
-    const cancelled = await deps.store.cancel(drill.id, `could not start: ${problem}`);
-    if (cancelled) await deps.announcer.notice(cancelled, { kind: 'start-failed', problem });
-    return { type: 'cancelled', reason: problem };
+    return cancelDrill(deps, drill, `could not start: ${problem}`, { kind: 'start-failed', problem });
   }
   return begin(deps, drill, db, plan, (holderId) => postponeForIncident(deps, drill, holderId));
 }
@@ -70,7 +67,7 @@ export async function startManualDrill(deps: StartDeps, database: string, user: 
   const { drill } = await deps.store.insert({ database, kind: 'drill', trigger: 'manual', status: 'announced', channel, scheduledFor: null, startsAt: deps.now(), requestedBy: user });
   const out = await begin(deps, drill, db, plan, (holderId) => refuseBusy(deps, drill, holderId));
   if (out.type === 'started') return { drill: out.drill, run: out.run };
-  throw new RewindError({ code: 'DRILL_NOT_STARTED', userMessage: `The drill of ${database} did not start: ${out.type === 'postponed' ? `run ${out.runId} took the database a moment ago` : out.reason}. Try again when ${database} is free.` });
+  throw new RewindError({ code: 'DRILL_NOT_STARTED', userMessage: `The drill of ${database} did not start: ${'reason' in out ? out.reason : 'another run took the database'}. Try again when ${database} is free.` });
 }
 
 /**
@@ -85,9 +82,7 @@ export async function begin(deps: StartDeps, drill: Drill, db: Pick<DatabaseConf
     const holder = err instanceof RewindError && err.code === 'RUN_ALREADY_ACTIVE' ? await deps.runs.activeRunFor(drill.database) : undefined;
     if (holder) return whenBusy(holder.id);
     const problem = err instanceof RewindError ? err.userMessage : (err as Error).message;
-    const cancelled = await deps.store.cancel(drill.id, `could not start: ${problem}`);
-    if (cancelled && drill.announcementTs !== null) await deps.announcer.notice(cancelled, { kind: 'start-failed', problem });
-    return { type: 'cancelled', reason: problem };
+    return cancelDrill(deps, drill, `could not start: ${problem}`, drill.announcementTs !== null ? { kind: 'start-failed', problem } : undefined);
   }
   const running = await deps.store.markRunning(drill.id, run.id);
   if (!running) {
@@ -123,14 +118,17 @@ async function postponeForIncident(deps: DrillDeps, drill: Drill, runId: string)
   return { type: 'postponed', drill: postponed, until, runId };
 }
 
-async function cancel(deps: StartDeps, drill: Drill, reason: string): Promise<StartOutcome> {
-  const cancelled = await deps.store.cancel(drill.id, reason);
-  if (cancelled) await deps.announcer.notice(cancelled, { kind: 'cancelled', reason });
-  return { type: 'cancelled', reason };
+/** Cancels an announced drill (once), says why in its thread, and takes the buttons off its announcement. */
+export async function cancelDrill(deps: StartDeps, drill: Drill, note: string, notice?: DrillNotice): Promise<StartOutcome> {
+  const cancelled = await deps.store.cancel(drill.id, note);
+  if (cancelled) {
+    if (notice) await deps.announcer.notice(cancelled, notice).catch((err) => deps.logger.warn({ drillId: drill.id, err: (err as Error).message }, 'could not post a drill notice'));
+    await deps.announcer.refresh(cancelled).catch((err) => deps.logger.warn({ drillId: drill.id, err: (err as Error).message }, 'could not update the announcement'));
+  }
+  return { type: 'cancelled', reason: note };
 }
 
 /** A drill that must not wait (manual, nightly) is cancelled when another run holds the database. */
-export async function refuseBusy(deps: StartDeps, drill: Drill, holderId: string): Promise<StartOutcome> {
-  await deps.store.cancel(drill.id, `run ${holderId} is active on ${drill.database}`);
-  return { type: 'cancelled', reason: `run ${holderId} is active on ${drill.database}` };
+export function refuseBusy(deps: StartDeps, drill: Drill, holderId: string): Promise<StartOutcome> {
+  return cancelDrill(deps, drill, `run ${holderId} is active on ${drill.database}`);
 }
