@@ -54,7 +54,8 @@ export const icCommand: SlashCommand = {
       await auditRefusal(svc, { actor: who.user, action: 'channel.incident_commander_refused', reason, detail: { channel: who.channel } });
       return [{ text: reason }];
     }
-    const previous = await setIncidentCommander(svc.pool, svc.scrub, { channel: who.channel, userId, actor: who.user });
+    const configured = svc.config.channels[who.channel]?.incidentCommander;
+    const previous = await setIncidentCommander(svc.pool, svc.scrub, { channel: who.channel, userId, actor: who.user, ...(configured ? { configured } : {}) });
     for (const runId of await activeRunsInChannel(svc.pool, who.channel)) await svc.queues.requestSync(runId);
     const was = previous && previous !== userId ? ` (was <@${previous}>)` : '';
     return [{ text: `🧭 <@${who.user}> named <@${userId}> incident commander of this channel${was}. They may approve gates of runs started here; every run here shows them.`, inChannel: true }];

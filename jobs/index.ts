@@ -5,6 +5,7 @@ import { cutoverProcessor } from './cutover';
 import { drillSmokeProcessor } from './drill-smoke';
 import { gateProcessor } from './gate';
 import { restoreProcessor } from './restore';
+import { retainOldProcessor } from './retain-old';
 import { teardownProcessor } from './teardown';
 import { validateProcessor } from './validate';
 import { verifyHealthProcessor } from './verify-health';
@@ -22,5 +23,6 @@ export function stepProcessors(providers: ProviderResolver): ProcessorRegistry {
     verifyHealthProcessor(providers),
     drillSmokeProcessor(providers),
     teardownProcessor(providers),
+    retainOldProcessor(providers),
   );
 }

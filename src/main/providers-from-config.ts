@@ -4,7 +4,10 @@ import type { CutoverConfig } from '../config/cutover-schema';
 import type { HealthCheckConfig } from '../config/health-check-schema';
 import type { DatabaseConfig, RewindConfig } from '../config/schema';
 import { AuroraClusterRecoverySource } from '../providers/aws/aurora-cluster-source';
+import type { AwsClientOptions } from '../providers/aws/aws-client';
 import { RdsInstanceRecoverySource } from '../providers/aws/rds-instance-source';
+import { RdsRetention } from '../providers/aws/rds-retention';
+import { credentialedEndpoint, SecretCredentialsValidator, type ValidationSslMode } from '../providers/aws/secret-credentials-validator';
 import { SecretsManagerCutover } from '../providers/aws/secrets-manager-cutover';
 import { HttpHealthCheck } from '../providers/health/http-health-check';
 import { SqlHealthCheck } from '../providers/health/sql-health-check';
@@ -12,9 +15,28 @@ import { KubernetesRolloutRestart } from '../providers/kubernetes/rollout-restar
 import { ConnectionFileCutover } from '../providers/local/connection-file-cutover';
 import { LocalPostgresRecoverySource } from '../providers/local/local-recovery-source';
 import { SqlValidator } from '../providers/local/sql-validator';
-import type { Cutover, DatabaseProviders, HealthCheck, ProviderResolver, RecoverySource } from '../providers/ports';
+import type { Cutover, DatabaseProviders, HealthCheck, ProviderResolver, RecoverySource, ResourceRetention, Validator } from '../providers/ports';
+import type { PlanSubject } from '../recovery/plans';
 import { WebhookCutover } from '../providers/webhook/webhook-cutover';
 import { RewindError } from '../recovery/errors';
+
+/**
+ * What rewind.yml does not say about how to reach the providers. Everything defaults to the
+ * standard chains (AWS_REGION, AWS_ENDPOINT_URL_RDS, AWS_ENDPOINT_URL_SECRETS_MANAGER, profiles,
+ * roles; KUBECONFIG or the in-cluster service account); tests point them at the fakes here.
+ */
+export interface ProviderOptions {
+  aws?: { rdsEndpoint?: string; secretsManagerEndpoint?: string; credentials?: AwsClientOptions['credentials']; maxAttempts?: number };
+  kubeConfig?: KubeConfig;
+  /** rewind.yml `retention`: how long a replaced database is kept (default 72 h). */
+  retentionMs?: number;
+  /** Hints between polls; default the adapters' own (RDS 30 s, Kubernetes 5 s). */
+  pollIntervalMs?: { rds?: number; kubernetes?: number };
+  /** TLS of validation logins to a restored RDS database; default PGSSLMODE, else verify-full. */
+  validationSslMode?: ValidationSslMode;
+}
+
+const DEFAULT_RETENTION_MS = 72 * 3_600_000;
 
 /** The AWS SDK's own chain supplies the region when rewind.yml names none. */
 function awsRegion(region: string | undefined): string {
@@ -23,12 +45,21 @@ function awsRegion(region: string | undefined): string {
   return r;
 }
 
-function sourceFor(db: DatabaseConfig): RecoverySource {
+function rdsOptions(region: string | undefined, o: ProviderOptions): AwsClientOptions {
+  return { region: awsRegion(region), endpoint: o.aws?.rdsEndpoint, credentials: o.aws?.credentials, maxAttempts: o.aws?.maxAttempts };
+}
+
+function smOptions(region: string | undefined, o: ProviderOptions): AwsClientOptions {
+  return { region: awsRegion(region), endpoint: o.aws?.secretsManagerEndpoint, credentials: o.aws?.credentials, maxAttempts: o.aws?.maxAttempts };
+}
+
+function sourceFor(db: DatabaseConfig, o: ProviderOptions): RecoverySource {
+  const pollIntervalMs = o.pollIntervalMs?.rds;
   switch (db.provider) {
     case 'rds-instance':
-      return new RdsInstanceRecoverySource({ rds: { region: awsRegion(db.source.region) }, sourceInstanceId: db.source.instanceId });
+      return new RdsInstanceRecoverySource({ rds: rdsOptions(db.source.region, o), sourceInstanceId: db.source.instanceId, pollIntervalMs });
     case 'aurora-cluster':
-      return new AuroraClusterRecoverySource({ rds: { region: awsRegion(db.source.region) }, sourceClusterId: db.source.clusterId, instanceClass: db.source.instanceClass });
+      return new AuroraClusterRecoverySource({ rds: rdsOptions(db.source.region, o), sourceClusterId: db.source.clusterId, instanceClass: db.source.instanceClass, pollIntervalMs });
     case 'local-postgres': {
       const s = db.source;
       const connection = s.dataDir
@@ -45,22 +76,40 @@ function sourceFor(db: DatabaseConfig): RecoverySource {
   }
 }
 
-function cutoverFor(c: CutoverConfig): { name: string; cutover: Cutover } {
+/** The name shown in plans and messages. */
+function cutoverName(c: CutoverConfig): string {
   switch (c.type) {
     case 'secrets-manager':
-      return { name: `secret ${c.secretId}`, cutover: new SecretsManagerCutover({ sm: { region: awsRegion(c.region) }, secretId: c.secretId }) };
+      return `secret ${c.secretId}`;
+    case 'kubernetes-restart':
+      return `restart ${c.namespace}/${c.deployments.join(', ')}`;
+    case 'webhook':
+      return c.name;
+    case 'connection-file':
+      return `connection file ${c.path}`;
+  }
+}
+
+function cutoverFor(c: CutoverConfig, o: ProviderOptions): { name: string; cutover: Cutover } {
+  const name = cutoverName(c);
+  switch (c.type) {
+    case 'secrets-manager':
+      return { name, cutover: new SecretsManagerCutover({ sm: smOptions(c.region, o), secretId: c.secretId }) };
     case 'kubernetes-restart': {
-      const kubeConfig = new KubeConfig();
-      kubeConfig.loadFromDefault();
-      if (c.context) kubeConfig.setCurrentContext(c.context);
+      let kubeConfig = o.kubeConfig;
+      if (!kubeConfig) {
+        kubeConfig = new KubeConfig();
+        kubeConfig.loadFromDefault();
+        if (c.context) kubeConfig.setCurrentContext(c.context);
+      }
       return {
-        name: `restart ${c.namespace}/${c.deployments.join(', ')}`,
-        cutover: new KubernetesRolloutRestart({ kubeConfig, deployments: c.deployments.map((name) => ({ namespace: c.namespace, name })) }),
+        name,
+        cutover: new KubernetesRolloutRestart({ kubeConfig, deployments: c.deployments.map((name) => ({ namespace: c.namespace, name })), pollIntervalMs: o.pollIntervalMs?.kubernetes }),
       };
     }
     case 'webhook':
       return {
-        name: c.name,
+        name,
         cutover: new WebhookCutover({
           name: c.name,
           request: { url: c.url, method: c.method, headers: c.headers, body: c.body },
@@ -68,7 +117,7 @@ function cutoverFor(c: CutoverConfig): { name: string; cutover: Cutover } {
         }),
       };
     case 'connection-file':
-      return { name: `connection file ${c.path}`, cutover: new ConnectionFileCutover({ path: resolve(c.path), reloadUrl: c.reloadUrl }) };
+      return { name, cutover: new ConnectionFileCutover({ path: resolve(c.path), reloadUrl: c.reloadUrl }) };
   }
 }
 
@@ -99,24 +148,64 @@ function healthCheckFor(h: HealthCheckConfig, db: DatabaseConfig): { name: strin
   };
 }
 
-export function providersForDatabase(db: DatabaseConfig): DatabaseProviders {
+const SSL_MODES: readonly string[] = ['verify-full', 'no-verify', 'disable'] satisfies ValidationSslMode[];
+
+/**
+ * A restored RDS database has the source's master login, which Rewind never stores. With a
+ * secrets-manager cutover, it is read from that (RDS-style) secret at validation time; without
+ * one, node-postgres takes PGUSER, PGPASSWORD and PGSSLMODE from the environment.
+ */
+function validatorFor(db: DatabaseConfig, o: ProviderOptions): Validator | undefined {
+  if (db.validation.length === 0) return undefined;
+  if (db.provider === 'local-postgres') return new SqlValidator({ checks: db.validation, user: db.source.user });
+  const secret = db.cutover.find((c) => c.type === 'secrets-manager');
+  if (!secret) return new SqlValidator({ checks: db.validation, user: process.env.PGUSER });
+  const envMode = process.env.PGSSLMODE;
+  const sslMode = o.validationSslMode ?? (envMode && SSL_MODES.includes(envMode) ? (envMode as ValidationSslMode) : 'verify-full');
+  return new SecretCredentialsValidator({
+    sm: smOptions(secret.region, o),
+    secretId: secret.secretId,
+    build: (endpoint, credentials) => ({ validator: new SqlValidator({ checks: db.validation }), endpoint: credentialedEndpoint(endpoint, credentials, sslMode) }),
+  });
+}
+
+function retentionFor(db: DatabaseConfig, o: ProviderOptions): ResourceRetention | undefined {
+  const retainForMs = o.retentionMs ?? DEFAULT_RETENTION_MS;
+  if (db.provider === 'rds-instance') return new RdsRetention({ rds: rdsOptions(db.source.region, o), kind: 'instance', sourceId: db.source.instanceId, database: db.name, retainForMs });
+  if (db.provider === 'aurora-cluster') return new RdsRetention({ rds: rdsOptions(db.source.region, o), kind: 'cluster', sourceId: db.source.clusterId, database: db.name, retainForMs });
+  return undefined;
+}
+
+export function providersForDatabase(db: DatabaseConfig, o: ProviderOptions = {}): DatabaseProviders {
   return {
-    source: sourceFor(db),
-    cutovers: db.cutover.map(cutoverFor),
-    validator: db.validation.length > 0 ? new SqlValidator({ checks: db.validation, user: db.provider === 'local-postgres' ? db.source.user : undefined }) : undefined,
+    source: sourceFor(db, o),
+    cutovers: db.cutover.map((c) => cutoverFor(c, o)),
+    validator: validatorFor(db, o),
     healthChecks: db.healthChecks.map((h) => healthCheckFor(h, db)),
+    retention: retentionFor(db, o),
+  };
+}
+
+/** What buildRecoveryPlan needs to know about a configured database. */
+export function planSubjectFor(db: DatabaseConfig): PlanSubject {
+  return {
+    database: db.name,
+    cutovers: db.cutover.map(cutoverName),
+    healthChecks: db.healthChecks.length,
+    validationChecks: db.validation.length,
+    retainReplaced: db.provider !== 'local-postgres',
   };
 }
 
 /** Builds each database's adapters once, on first use, so a start-up needs no AWS or Kubernetes. */
-export function providersFromConfig(config: RewindConfig): ProviderResolver {
+export function providersFromConfig(config: RewindConfig, o: ProviderOptions = {}): ProviderResolver {
   const cache = new Map<string, DatabaseProviders>();
   return (database) => {
     const cached = cache.get(database);
     if (cached) return cached;
     const db = config.databases[database];
     if (!db) throw new RewindError({ code: 'UNKNOWN_DATABASE', userMessage: `${database} is not in rewind.yml; the configured databases are ${Object.keys(config.databases).join(', ')}.` });
-    const built = providersForDatabase(db);
+    const built = providersForDatabase(db, { retentionMs: config.retention, ...o });
     cache.set(database, built);
     return built;
   };

@@ -20,11 +20,14 @@ export async function getIncidentCommander(db: Queryable, channel: string): Prom
   return r ? { channel: r.channel, userId: r.user_id, setBy: r.set_by, setAt: r.set_at } : undefined;
 }
 
-/** Sets (or replaces) the channel's incident commander; returns the one it replaced, if any. */
-export async function setIncidentCommander(pool: Pool, scrub: Scrubber, d: { channel: string; userId: string; actor: string }): Promise<string | undefined> {
+/**
+ * Sets (or replaces) the channel's incident commander; returns the one it replaced, if any
+ * (`configured`, rewind.yml's, when the channel had none set here).
+ */
+export async function setIncidentCommander(pool: Pool, scrub: Scrubber, d: { channel: string; userId: string; actor: string; configured?: string }): Promise<string | undefined> {
   return withTransaction(pool, async (db) => {
     const before = await db.query('SELECT user_id FROM channel_incident_commanders WHERE channel = $1 FOR UPDATE', [d.channel]);
-    const previous: string | undefined = before.rows[0]?.user_id;
+    const previous: string | undefined = before.rows[0]?.user_id ?? d.configured;
     await db.query(
       `INSERT INTO channel_incident_commanders (channel, user_id, set_by) VALUES ($1, $2, $3)
        ON CONFLICT (channel) DO UPDATE SET user_id = EXCLUDED.user_id, set_by = EXCLUDED.set_by, set_at = now()`,

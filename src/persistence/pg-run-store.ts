@@ -4,7 +4,7 @@ import type { ErrorRecord } from '../recovery/errors';
 import type { Step, StepTicket } from '../recovery/run';
 import type { Scrubber } from './audit-log';
 import { auditTrail } from './audit-log';
-import { abortRun, approveGate, finishRollback, listReconcilable, markCompensated, resumeRun, takeOverExpiredLease, type GateDecision } from './run-commands';
+import { abortRun, approveGate, beginCutoverRollback, finishRollback, listReconcilable, markCompensated, resumeRun, takeOverExpiredLease, type GateDecision } from './run-commands';
 import { activeRunFor, countRunsByStatus, createRun, listRuns, loadRun, mergeRunMeta, saveStepState, type NewRun } from './run-store';
 import { claimStep, recordOutcome, renewLease } from './step-claims';
 import type { StepResult } from '../recovery/engine-ports';
@@ -60,6 +60,9 @@ export class PgRunStore implements RunStore {
   }
   finishRollback(runId: string, error?: ErrorRecord) {
     return finishRollback(this.pool, this.scrub, runId, error);
+  }
+  beginCutoverRollback(runId: string, actor: string, steps: number[]) {
+    return beginCutoverRollback(this.pool, this.scrub, runId, actor, steps);
   }
   resumeRun(runId: string, actor: string) {
     return resumeRun(this.pool, this.scrub, runId, actor);

@@ -1,4 +1,5 @@
 import type { Pool } from 'pg';
+import { cutoverRollbackOf, type CutoverRollback } from '../recovery/cutover-rollback';
 import type { Reconcilable } from '../recovery/engine-ports';
 import { RewindError } from '../recovery/errors';
 import type { Run, Step, StepTicket } from '../recovery/run';
@@ -6,7 +7,7 @@ import { isActive } from '../recovery/run';
 import { appendAudit, type Scrubber } from './audit-log';
 import { ticketOf } from '../recovery/ticket';
 import { advance } from './step-claims';
-import { activeRunFor, loadRun } from './run-store';
+import { activeRunFor, loadRun, mergeRunMeta } from './run-store';
 import { withTransaction } from './transaction';
 import { transitionRun, transitionStep } from './transitions';
 
@@ -65,6 +66,9 @@ export async function abortRun(pool: Pool, scrub: Scrubber, runId: string, actor
       if (['pending', 'running', 'waiting'].includes(s.status)) await transitionStep(db, scrub, s, 'skipped', actor, { releaseLease: false }, { reason: 'run aborted' });
     }
     const compensate = run.steps.some((s) => s.status !== 'pending' && s.startedAt !== null && !s.compensatedAt && needsCompensation(s));
+    // Aborting a run whose cutover rollback failed retries that rollback, with a fresh time budget.
+    const rollback = cutoverRollbackOf(run);
+    if (rollback && compensate) await mergeRunMeta(db, run.id, { cutoverRollback: { requestedBy: actor, at: new Date().toISOString(), steps: rollback.steps } });
     await transitionRun(db, scrub, run, compensate ? 'rolling_back' : 'aborted', actor, { reason }, { endedBy: actor });
     return { run: (await loadRun(db, run.id)) as Run, compensate };
   });
@@ -77,14 +81,50 @@ export async function markCompensated(pool: Pool, scrub: Scrubber, runId: string
   });
 }
 
-/** Ends a rolling-back run: aborted when compensation completed, failed (with what is left) when not. */
+/**
+ * Ends a rolling-back run: aborted when compensation completed, failed (with what is left) when
+ * not. A completed cutover rollback also gets a `run.cutover_rolled_back` row naming who asked.
+ */
 export async function finishRollback(pool: Pool, scrub: Scrubber, runId: string, error?: { code: string; message: string; retryable: boolean }): Promise<Run> {
   return withTransaction(pool, async (db) => {
     const run = await loadRun(db, runId, true);
     if (!run) throw notFound(runId);
     if (run.status !== 'rolling_back') return run;
     await transitionRun(db, scrub, run, error ? 'failed' : 'aborted', 'rewind', error ? { code: error.code } : {}, error ? { error } : {});
+    const rollback = cutoverRollbackOf(run);
+    if (rollback && !error) {
+      await appendAudit(db, { actor: rollback.requestedBy, runId, action: 'run.cutover_rolled_back', detail: { steps: rollback.steps, startedAt: rollback.at } }, scrub);
+    }
     return (await loadRun(db, runId)) as Run;
+  });
+}
+
+/**
+ * Starts rolling back the cutover of a succeeded run: takes the database's lock again (refused,
+ * naming the holder, while another run is active) and records the steps to undo in the run's meta.
+ */
+export async function beginCutoverRollback(pool: Pool, scrub: Scrubber, runId: string, actor: string, steps: number[]): Promise<Run> {
+  return withTransaction(pool, async (db) => {
+    const run = await loadRun(db, runId, true);
+    if (!run) throw notFound(runId);
+    if (run.status !== 'succeeded') {
+      throw new RewindError({
+        code: 'RUN_NOT_ROLLBACKABLE',
+        userMessage: `Run ${run.id} is ${run.status.replace('_', ' ')}; only the cutover of a succeeded run can be rolled back. Nothing was changed.`,
+      });
+    }
+    const holder = await activeRunFor(db, run.database);
+    if (holder) {
+      throw new RewindError({
+        code: 'RUN_ALREADY_ACTIVE',
+        userMessage: `${run.database} has an active run, ${holder.id} (${holder.status.replace('_', ' ')}); finish or abort it before rolling back the cutover of ${run.id}.`,
+      });
+    }
+    await db.query('INSERT INTO database_locks (database, run_id) VALUES ($1, $2)', [run.database, run.id]);
+    const rollback: CutoverRollback = { requestedBy: actor, at: new Date().toISOString(), steps };
+    await mergeRunMeta(db, run.id, { cutoverRollback: rollback });
+    await transitionRun(db, scrub, run, 'rolling_back', actor, { reason: 'cutover rollback', steps }, { endedBy: actor });
+    return (await loadRun(db, run.id)) as Run;
   });
 }
 

@@ -71,11 +71,29 @@ export interface CutoverRecord {
   [key: string]: unknown;
 }
 
+/** One look at a cutover that takes effect over time (a rolling restart); never blocks. */
+export type CutoverPoll =
+  | { state: 'pending'; detail?: string; retryAfterMs?: number }
+  | { state: 'done'; detail?: string }
+  | { state: 'failed'; reason: string };
+
 export interface Cutover {
   /** Human-readable description of what apply() will change. */
   plan(endpoint: Endpoint): Promise<string>;
   apply(endpoint: Endpoint, idempotencyKey: string): Promise<CutoverRecord>;
   rollback(record: CutoverRecord): Promise<void>;
+  /** For cutovers that finish after apply() returns: the engine polls until done or failed. */
+  poll?(record: CutoverRecord): Promise<CutoverPoll>;
+  /**
+   * A warning to show before apply() when something changed after the restore point that the
+   * restored database does not have (e.g. a password rotated after it), or undefined.
+   */
+  rotationWarning?(restorePoint: Date): Promise<string | undefined>;
+  /**
+   * True when apply() makes consumers re-read settings that earlier cutovers changed (a restart):
+   * its rollback is doing it again, so it runs after the earlier cutovers were rolled back.
+   */
+  readonly reloadsConsumers?: boolean;
 }
 
 export interface CheckResult {
@@ -93,12 +111,49 @@ export interface HealthCheck {
   check(): Promise<CheckResult>;
 }
 
+/**
+ * A resource kept for a while after it stopped being used: the instance a cutover replaced, or a
+ * restored one whose cutover was rolled back. Known only by the tags Rewind wrote on it.
+ */
+export interface RetainedResource {
+  provider: string;
+  /** Instance or cluster identifier. */
+  id: string;
+  /** 'replaced' = the database the cutover moved away from; 'restored' = a rolled-back restore. */
+  role: 'replaced' | 'restored';
+  retainUntil: Date;
+  /** The run that asked to keep it. */
+  retainedBy: string;
+  deletionProtection: boolean;
+}
+
+/**
+ * Keeping and, after an explicit human decision, deleting resources a recovery left behind.
+ * Everything is decided by tags Rewind wrote; a resource without them is never listed or deleted.
+ */
+export interface ResourceRetention {
+  /** How long a replaced resource is kept (the `retention` setting). */
+  readonly retainForMs: number;
+  /** Tags the resource this database's restores replace; undefined when it no longer exists. */
+  retainReplaced(runId: string, until: Date): Promise<RetainedResource | undefined>;
+  /** Removes the retention tags written by `runId` (the resource is in service again). */
+  releaseReplaced(runId: string): Promise<void>;
+  /** Tags a restored resource (its cutover was rolled back) to be kept until `until`. */
+  retainRestored(ref: ResourceRef, runId: string, until: Date): Promise<RetainedResource | undefined>;
+  /** Every resource carrying Rewind's retention tags, due or not. */
+  listRetained(): Promise<RetainedResource[]>;
+  /** Deletes one, after re-checking its tags and that it is due; keeps a final snapshot. */
+  deleteRetained(resource: Pick<RetainedResource, 'id' | 'provider'>, now: Date): Promise<{ finalSnapshot?: string }>;
+}
+
 /** Everything the steps of one database's runs talk to, built by the composition root from config. */
 export interface DatabaseProviders {
   source: RecoverySource;
   cutovers: Array<{ name: string; cutover: Cutover }>;
   validator?: Validator;
   healthChecks: Array<{ name: string; check: HealthCheck }>;
+  /** Present for sources whose replaced database outlives the cutover (RDS, Aurora). */
+  retention?: ResourceRetention;
 }
 
 export type ProviderResolver = (database: string) => DatabaseProviders;

@@ -30,6 +30,9 @@ export interface RunStore {
   abortRun(runId: string, actor: string, reason: string, needsCompensation: (s: Step) => boolean): Promise<{ run: Run; compensate: boolean }>;
   markCompensated(runId: string, idx: number, actor: string): Promise<void>;
   finishRollback(runId: string, error?: ErrorRecord): Promise<Run>;
+  /** succeeded → rolling_back for a cutover rollback of `steps`, retaking the database's lock. */
+  beginCutoverRollback(runId: string, actor: string, steps: number[]): Promise<Run>;
+  mergeRunMeta(runId: string, patch: Record<string, unknown>): Promise<void>;
   resumeRun(runId: string, actor: string): Promise<{ run: Run; next: ScheduledStep }>;
   listReconcilable(): Promise<Reconcilable[]>;
   takeOverExpiredLease(runId: string, idx: number): Promise<StepTicket | undefined>;

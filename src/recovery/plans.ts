@@ -7,6 +7,8 @@ export interface PlanSubject {
   cutovers: string[];
   healthChecks: number;
   validationChecks: number;
+  /** Keep the replaced database for the retention period after a cutover (RDS, Aurora); default false. */
+  retainReplaced?: boolean;
 }
 
 function restoreSteps(target: RestoreTarget): StepSpec[] {
@@ -31,6 +33,7 @@ export function buildRecoveryPlan(subject: PlanSubject, target: RestoreTarget, p
     ...subject.cutovers.map((name, index) => ({ kind: 'cutover', name: `Cut over: ${name}`, params: { index } })),
   ];
   if (subject.healthChecks > 0) steps.push({ kind: 'verify-health', name: 'Verify application health' });
+  if (subject.retainReplaced && subject.cutovers.length > 0) steps.push({ kind: 'retain-old', name: 'Keep the replaced database for its retention period' });
   return { path, database: subject.database, target, steps };
 }
 

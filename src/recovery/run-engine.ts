@@ -1,6 +1,7 @@
+import { compensationOrder, cutoverRollbackOf, pendingDelayOf } from './cutover-rollback';
 import type { RunObserver, RunStore, StepScheduler } from './engine-ports';
-import { toErrorRecord } from './errors';
-import type { Plan, Run } from './run';
+import { RewindError, toErrorRecord, type ErrorRecord } from './errors';
+import type { Plan, Run, Step } from './run';
 import { ticketOf } from './ticket';
 import type { ProcessorRegistry } from './step-processor';
 import type { EngineLogger, StepExecutor } from './step-executor';
@@ -14,6 +15,8 @@ export interface RunEngineOptions {
   logger?: EngineLogger;
   /** Compensation retries before a rollback is declared failed (and handed to humans). */
   maxCompensationRounds?: number;
+  /** How long rolling back a cutover may take, restarts and health re-checks included (default 20 min). */
+  cutoverRollbackDeadlineMs?: number;
 }
 
 /**
@@ -54,8 +57,37 @@ export class RunEngine {
   }
 
   /**
-   * Undoes, newest first, what the steps of an aborted run did. Waits while a step is still
-   * leased (its worker may be mid-call and about to save a resource ref). Idempotent per step.
+   * Rolls back the cutover of a succeeded run: the cutover steps are undone (newest first; a
+   * restart is redone after the secret it re-reads is back), the replaced database is released
+   * from retention, health is checked again, and the run ends aborted. The restored database is
+   * kept (it may hold writes made after the cutover) under retention, never deleted here.
+   */
+  async rollbackCutover(runId: string, actor: string): Promise<Run> {
+    const run = await this.o.store.getRun(runId);
+    if (!run) throw new RewindError({ code: 'RUN_NOT_FOUND', userMessage: `There is no run ${runId}. /dr status lists the recent runs.` });
+    const previous = cutoverRollbackOf(run);
+    if (run.status !== 'succeeded') {
+      throw new RewindError({
+        code: 'RUN_NOT_ROLLBACKABLE',
+        userMessage: previous
+          ? `The cutover of run ${run.id} was already rolled back (asked by ${previous.requestedBy}); it is ${run.status.replace('_', ' ')}. Nothing was changed.`
+          : `Run ${run.id} is ${run.status.replace('_', ' ')}; only the cutover of a succeeded run can be rolled back. To stop an active run and undo what it did, use /dr abort ${run.id}.`,
+      });
+    }
+    const order = compensationOrder(run, this.o.processors, true);
+    if (!order.some((c) => c.role === 'undo' && !c.step.compensatedAt)) {
+      throw new RewindError({ code: 'NO_CUTOVER_TO_ROLL_BACK', userMessage: `Run ${run.id} made no cutover that can be rolled back, so nothing was changed.` });
+    }
+    const started = await this.o.store.beginCutoverRollback(run.id, actor, order.map((c) => c.step.idx));
+    this.changed(started, 'run.cutover_rollback_started');
+    await this.o.scheduler.scheduleCompensation(run.id, 0, 0).catch(() => undefined);
+    return started;
+  }
+
+  /**
+   * Undoes what the steps of an aborted run did ('undo' steps newest first, then 'redo' steps),
+   * or, for a cutover rollback, the steps it recorded. Waits while a step is still leased (its
+   * worker may be mid-call and about to save a resource ref). Idempotent per step.
    */
   async compensate(runId: string, round: number): Promise<void> {
     const run = await this.o.store.getRun(runId);
@@ -66,29 +98,56 @@ export class RunEngine {
       await this.o.scheduler.scheduleCompensation(runId, leased.leaseUntil.getTime() - now + 50, round + 1);
       return;
     }
-    for (const step of [...run.steps].reverse()) {
+    const rollback = cutoverRollbackOf(run);
+    // A second chain of rounds (the reconciler's) arriving before the next round is due does nothing.
+    if (rollback?.wakeAt && Date.parse(rollback.wakeAt) - 100 > now) return;
+    const steps = rollback
+      ? rollback.steps.map((idx) => run.steps[idx]).filter((s): s is Step => s !== undefined)
+      : compensationOrder(run, this.o.processors, false).map((c) => c.step);
+    for (const step of steps) {
       const processor = this.o.processors.get(step.kind);
-      if (!processor?.compensate || !step.startedAt || step.compensatedAt) continue;
+      if (!processor?.compensate || step.compensatedAt) continue;
       try {
         await processor.compensate({ run, step, actor: run.endedBy ?? run.requestedBy, outputOf: (k) => run.steps.find((s) => s.kind === k)?.output ?? undefined });
         await this.o.store.markCompensated(run.id, step.idx, run.endedBy ?? 'rewind');
       } catch (err) {
-        const error = toErrorRecord(err);
-        const max = this.o.maxCompensationRounds ?? 5;
-        if (error.retryable && round + 1 < max) {
-          await this.o.scheduler.scheduleCompensation(runId, Math.min(60_000, 1000 * 2 ** round), round + 1);
-          return;
-        }
-        const failed = await this.o.store.finishRollback(runId, {
-          code: 'COMPENSATION_FAILED',
-          message: `Aborting run ${run.id} could not undo "${step.name}": ${error.message} Clean it up by hand; the step's saved state names what was created.`,
-          retryable: false,
-        });
-        this.changed(failed, 'run.failed');
+        await this.compensationFailed(run, step, round, err);
         return;
       }
     }
-    this.changed(await this.o.store.finishRollback(runId), 'run.aborted');
+    this.changed(await this.o.store.finishRollback(runId), rollback ? 'run.cutover_rolled_back' : 'run.aborted');
+  }
+
+  /** Retries later (a cutover rollback within its time budget, an abort within its rounds) or fails the run. */
+  private async compensationFailed(run: Run, step: Step, round: number, err: unknown): Promise<void> {
+    const error = toErrorRecord(err);
+    const pendingMs = pendingDelayOf(err);
+    const rollback = cutoverRollbackOf(run);
+    let retryInMs: number | undefined;
+    if (rollback) {
+      const deadline = Date.parse(rollback.at) + (this.o.cutoverRollbackDeadlineMs ?? 20 * 60_000);
+      const delay = pendingMs ?? Math.min(30_000, 1000 * 2 ** Math.min(round, 5));
+      if (error.retryable && Date.now() + delay < deadline) retryInMs = delay;
+    } else if (error.retryable && round + 1 < (this.o.maxCompensationRounds ?? 5)) {
+      retryInMs = pendingMs ?? Math.min(60_000, 1000 * 2 ** round);
+    }
+    if (retryInMs !== undefined) {
+      if (rollback) await this.o.store.mergeRunMeta(run.id, { cutoverRollback: { ...rollback, wakeAt: new Date(Date.now() + retryInMs).toISOString() } });
+      await this.o.scheduler.scheduleCompensation(run.id, retryInMs, round + 1);
+      return;
+    }
+    const failure: ErrorRecord = rollback
+      ? {
+          code: 'CUTOVER_ROLLBACK_FAILED',
+          message: `Rolling back the cutover of run ${run.id} stopped at "${step.name}": ${error.message} /dr abort ${run.id} tries the rollback again; or finish it by hand (the step's saved state names what was changed).`,
+          retryable: false,
+        }
+      : {
+          code: 'COMPENSATION_FAILED',
+          message: `Aborting run ${run.id} could not undo "${step.name}": ${error.message} Clean it up by hand; the step's saved state names what was created.`,
+          retryable: false,
+        };
+    this.changed(await this.o.store.finishRollback(run.id, failure), 'run.failed');
   }
 
   /**

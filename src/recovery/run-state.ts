@@ -3,14 +3,16 @@ import type { RunStatus, StepStatus } from './run';
 
 /**
  * The run state machine of shared/DESIGN.md. A failed run can be resumed, or aborted so that
- * what it created (a restored instance, a cutover) is undone.
+ * what it created (a restored instance, a cutover) is undone. A succeeded run can have its
+ * cutover rolled back (rolling_back, then aborted). Approving a gate that is a plan's last step
+ * ends the run (awaiting_approval → succeeded).
  */
 const RUN_TRANSITIONS: Record<RunStatus, readonly RunStatus[]> = {
   planned: ['running', 'awaiting_approval', 'failed', 'aborted', 'rolling_back'],
-  awaiting_approval: ['running', 'aborted', 'rolling_back', 'failed'],
+  awaiting_approval: ['running', 'succeeded', 'aborted', 'rolling_back', 'failed'],
   running: ['awaiting_approval', 'succeeded', 'failed', 'aborted', 'rolling_back'],
   rolling_back: ['aborted', 'failed'],
-  succeeded: [],
+  succeeded: ['rolling_back'],
   failed: ['running', 'rolling_back', 'aborted'],
   aborted: [],
 };

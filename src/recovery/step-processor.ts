@@ -36,6 +36,13 @@ export interface StepProcessor {
   policy?: Partial<StepPolicy>;
   run(ctx: StepContext): Promise<StepOutcome>;
   compensate?(ctx: Omit<StepContext, 'save' | 'signal'>): Promise<void>;
+  /**
+   * How the step takes part in undoing: 'undo' steps are compensated newest first, then 'redo'
+   * steps oldest first (a restart that must re-read what the undos put back, a health re-check).
+   * Rolling back a succeeded run's cutover (RunEngine.rollbackCutover) compensates only steps
+   * that return a role; the rest (the restored database) stay. Without it a step is an 'undo'.
+   */
+  rollbackRole?(ctx: Pick<StepContext, 'run' | 'step'>): 'undo' | 'redo' | undefined;
 }
 
 export type ProcessorRegistry = ReadonlyMap<string, StepProcessor>;

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { AwsQueryServer, FakeAwsError, type QueryParams } from './aws-query-protocol';
 
 /**
- * An in-memory RDS speaking the Query API (Version 2014-10-31) for the actions Rewind uses.
+ * An in-memory RDS speaking the Query API (Version 2014-10-31) for the actions Rewind uses,
+ * including tagging by ARN (AddTagsToResource, RemoveTagsFromResource).
  * Each describe of a created instance or cluster shows the next status of its script
  * (default creating → backing-up → available), so polling moves it along. A deleted resource
  * shows `deleting` once, then is gone.
@@ -124,6 +125,19 @@ export class FakeRds {
       RestoreDBClusterToPointInTime: (p) => this.restoreCluster(p),
       RestoreDBClusterFromSnapshot: (p) => this.restoreCluster(p),
       CreateDBInstance: (p) => this.createClusterInstance(p),
+      AddTagsToResource: (p) => {
+        const r = this.byArn(String(p.ResourceName));
+        const add = list(p.Tags) as { Key: string; Value?: string }[];
+        const kept = list(r.fields.TagList).filter((t) => !add.some((a) => a.Key === (t as { Key: string }).Key));
+        r.fields.TagList = [...kept, ...add];
+        return {};
+      },
+      RemoveTagsFromResource: (p) => {
+        const r = this.byArn(String(p.ResourceName));
+        const keys = list(p.TagKeys);
+        r.fields.TagList = list(r.fields.TagList).filter((t) => !keys.includes((t as { Key: string }).Key));
+        return {};
+      },
       DeleteDBInstance: (p) => {
         const r = this.mustFind(this.instances, String(p.DBInstanceIdentifier), 'DBInstanceNotFound');
         if (r.status === 'deleting') throw new FakeAwsError('InvalidDBInstanceState', 'Instance is already being deleted.');
@@ -166,7 +180,7 @@ export class FakeRds {
 
   private instanceView(r: FakeResource, status: string): Fields {
     const endpoint = status === 'available' ? { Endpoint: { Address: `${String(r.fields.DBInstanceIdentifier)}.fake-rds.local`, Port: 5432 } } : {};
-    return { ...r.fields, DBInstanceStatus: status, ...endpoint };
+    return { DBInstanceArn: `arn:aws:rds:eu-west-1:123456789012:db:${String(r.fields.DBInstanceIdentifier)}`, ...r.fields, DBInstanceStatus: status, ...endpoint };
   }
 
   private clusterView(r: FakeResource, status: string): Fields {
@@ -174,7 +188,15 @@ export class FakeRds {
     const members = [...this.instances.values()]
       .filter((i) => i.fields.DBClusterIdentifier === id)
       .map((i, n) => ({ DBInstanceIdentifier: i.fields.DBInstanceIdentifier, IsClusterWriter: n === 0 }));
-    return { Endpoint: `${id}.cluster-fake.rds.local`, Port: 5432, ...r.fields, Status: status, DBClusterMembers: members };
+    return { DBClusterArn: `arn:aws:rds:eu-west-1:123456789012:cluster:${id}`, Endpoint: `${id}.cluster-fake.rds.local`, Port: 5432, ...r.fields, Status: status, DBClusterMembers: members };
+  }
+
+  /** Resources are tagged by ARN (`arn:aws:rds:<region>:<account>:db:<id>` or `:cluster:<id>`). */
+  private byArn(arn: string): FakeResource {
+    const m = /^arn:aws:rds:[^:]+:\d+:(db|cluster):(.+)$/.exec(arn);
+    const r = m ? (m[1] === 'db' ? this.instances : this.clusters).get(m[2] ?? '') : undefined;
+    if (!r) throw new FakeAwsError(m?.[1] === 'cluster' ? 'DBClusterNotFoundFault' : 'DBInstanceNotFound', `${arn} not found.`, 404);
+    return r;
   }
 
   private mustFind(map: Map<string, FakeResource>, id: string, code: string): FakeResource {

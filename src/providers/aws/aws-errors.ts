@@ -58,7 +58,8 @@ export function isThrottling(err: unknown): boolean {
 
 function awsMessage(err: unknown): string {
   const msg = typeof err === 'object' && err !== null ? (err as SdkErrorShape).message : undefined;
-  const text = typeof msg === 'string' && msg.trim() !== '' ? msg.trim() : 'no message';
+  // Without its final period: the message is embedded in a sentence of Rewind's own.
+  const text = typeof msg === 'string' && msg.trim() !== '' ? msg.trim().replace(/\.+$/, '') : 'no message';
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 

@@ -30,13 +30,14 @@ export function tagRecord(list: readonly Tag[] | undefined): Record<string, stri
 }
 
 /**
- * Source tags (minus AWS-reserved `aws:` keys and any Rewind marks the source may carry)
- * plus the request's tags plus `managed-by=rewind`. Later entries win.
+ * Source tags (minus AWS-reserved `aws:` keys and any Rewind marks the source may carry, such
+ * as a retention tag that must not follow it into a copy) plus the request's tags plus
+ * `managed-by=rewind`. Later entries win.
  */
 export function restoreTags(sourceTags: readonly Tag[] | undefined, requestTags: Record<string, string>): Tag[] {
   const merged: Record<string, string> = {};
   for (const [k, v] of Object.entries(tagRecord(sourceTags))) {
-    if (k.startsWith('aws:') || k === MANAGED_BY_KEY || k === RUN_KEY) continue;
+    if (k.startsWith('aws:') || k.startsWith('rewind-') || k === MANAGED_BY_KEY) continue;
     merged[k] = v;
   }
   Object.assign(merged, requestTags, { [MANAGED_BY_KEY]: MANAGED_BY_VALUE });

@@ -1,5 +1,5 @@
 import { AppsV1Api, KubeConfig, PatchStrategy, setHeaderOptions, type V1Deployment } from '@kubernetes/client-node';
-import type { Cutover, CutoverRecord, Endpoint } from '../ports';
+import type { Cutover, CutoverPoll, CutoverRecord, Endpoint } from '../ports';
 import { RewindError } from '../../recovery/errors';
 import { kubeError } from './kube-errors';
 import { rolloutStatus } from './rollout-status';
@@ -31,10 +31,7 @@ export interface RolloutRestartRecord extends CutoverRecord {
   restartedAt: string;
 }
 
-export type RolloutPoll =
-  | { state: 'waiting'; detail: string; retryAfterMs: number }
-  | { state: 'done'; detail: string }
-  | { state: 'failed'; reason: string };
+export type RolloutPoll = CutoverPoll;
 
 const label = (d: DeploymentRef): string => `${d.namespace}/${d.name}`;
 
@@ -47,6 +44,8 @@ const rfc3339 = (d: Date): string => d.toISOString().replace(/\.\d{3}Z$/, 'Z');
  * rollouts are done or failed. rollback() restarts again, for after the secret was put back.
  */
 export class KubernetesRolloutRestart implements Cutover {
+  /** Its rollback is a second restart, after the secret it re-reads has been put back. */
+  readonly reloadsConsumers = true;
   private readonly apps: AppsV1Api;
   private readonly now: () => Date;
 
@@ -87,7 +86,7 @@ export class KubernetesRolloutRestart implements Cutover {
       }
       if (status.state === 'waiting') waiting.push(status.reason);
     }
-    if (waiting.length > 0) return { state: 'waiting', detail: waiting.join('\n'), retryAfterMs: this.opts.pollIntervalMs ?? 5_000 };
+    if (waiting.length > 0) return { state: 'pending', detail: waiting.join('\n'), retryAfterMs: this.opts.pollIntervalMs ?? 5_000 };
     return { state: 'done', detail: `${r.deployments.map(label).join(', ')} rolled out` };
   }
 

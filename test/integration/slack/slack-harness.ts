@@ -8,6 +8,7 @@ import type { SlackChannel, SlackUser } from '../../../src/console/slack-workspa
 import type { AuditRow } from '../../../src/persistence/audit-log';
 import { startServices, type Services } from '../../../src/main/services';
 import { mountSlack, type MountedSlack, type SlackMountOptions } from '../../../src/main/slack-mount';
+import type { ProviderResolver } from '../../../src/providers/ports';
 import type { Run, RunStatus } from '../../../src/recovery/run';
 import { liveMessageOf } from '../../../src/slack/live-message-sync';
 import { ACTION, BLOCK } from '../../../src/slack/ids';
@@ -92,7 +93,9 @@ export async function waitFor<T>(check: () => Promise<T | undefined | false> | T
   }
 }
 
-export async function startSlackHarness(o: { mount?: SlackMountOptions; slack?: FakeSlackOptions; config?: string } = {}): Promise<SlackHarness> {
+export async function startSlackHarness(
+  o: { mount?: SlackMountOptions; slack?: FakeSlackOptions; config?: string; providers?: (pool: Pool) => ProviderResolver } = {},
+): Promise<SlackHarness> {
   const db: TestDatabase = await createTestDatabase('slack');
   const pool = new Pool({ connectionString: db.url, max: 5 });
   await createProviderTables(pool);
@@ -117,7 +120,7 @@ export async function startSlackHarness(o: { mount?: SlackMountOptions; slack?: 
   const services = await startServices({
     env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent', REWIND_QUEUE_PREFIX: prefix },
     config: parseConfig(o.config ?? CONFIG_YAML),
-    providers: () => countingProviders(pool, { window: WINDOW }),
+    providers: o.providers ? o.providers(pool) : () => countingProviders(pool, { window: WINDOW }),
     worker: true,
     port: 0,
     mount: async (app, rt) => {

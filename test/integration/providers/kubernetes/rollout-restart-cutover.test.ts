@@ -32,7 +32,7 @@ async function pollToEnd(r: KubernetesRolloutRestart, record: RolloutRestartReco
   for (let i = 0; i < 12; i++) {
     const p = await r.poll(record);
     seen.push(p);
-    if (p.state !== 'waiting') break;
+    if (p.state !== 'pending') break;
   }
   return seen;
 }
@@ -56,7 +56,7 @@ describe('KubernetesRolloutRestart', () => {
 
     const polls = await pollToEnd(r, record);
     expect(polls.at(-1)).toEqual({ state: 'done', detail: 'shop/api rolled out' });
-    expect(polls.filter((p) => p.state === 'waiting').map((p) => (p.state === 'waiting' ? p.detail : ''))).toEqual([
+    expect(polls.filter((p) => p.state === 'pending').map((p) => (p.state === 'pending' ? p.detail : ''))).toEqual([
       'Waiting for deployment "api" spec update to be observed...',
       'Waiting for deployment "api" rollout to finish: 1 out of 3 new replicas have been updated...',
       'Waiting for deployment "api" rollout to finish: 1 old replicas are pending termination...',

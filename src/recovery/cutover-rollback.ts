@@ -1,0 +1,61 @@
+import { RewindError } from './errors';
+import type { Run, Step } from './run';
+import type { ProcessorRegistry } from './step-processor';
+
+/**
+ * Undoing a run: which steps, in which order, and how a compensation says "not yet". A cutover
+ * rollback (of a succeeded run) is recorded in the run's meta, so every compensation round and
+ * every processor sees the same decision.
+ */
+export interface CutoverRollback {
+  requestedBy: string;
+  /** ISO time the rollback began; its time budget counts from here. */
+  at: string;
+  /** Step indexes to compensate, in order. */
+  steps: number[];
+  /** ISO time the next compensation round is due; an earlier duplicate round does nothing. */
+  wakeAt?: string;
+}
+
+export function cutoverRollbackOf(run: Pick<Run, 'meta'>): CutoverRollback | undefined {
+  const r = run.meta.cutoverRollback as CutoverRollback | undefined;
+  return r && Array.isArray(r.steps) ? r : undefined;
+}
+
+type Role = 'undo' | 'redo' | undefined;
+
+function roleOf(processors: ProcessorRegistry, run: Run, step: Step): Role {
+  const processor = processors.get(step.kind);
+  if (!processor?.rollbackRole) return undefined;
+  try {
+    return processor.rollbackRole({ run, step });
+  } catch {
+    return 'undo';
+  }
+}
+
+/**
+ * Steps to compensate in order: 'undo' ones newest first, then 'redo' ones oldest first.
+ * `cutoverOnly` keeps just the steps that take part in a cutover rollback (those with a role).
+ */
+export function compensationOrder(run: Run, processors: ProcessorRegistry, cutoverOnly: boolean): Array<{ step: Step; role: 'undo' | 'redo' }> {
+  const candidates = run.steps
+    .filter((s) => processors.get(s.kind)?.compensate && s.startedAt)
+    .map((step) => ({ step, role: roleOf(processors, run, step) }))
+    .filter((c) => !cutoverOnly || c.role !== undefined)
+    .map((c) => ({ step: c.step, role: c.role === 'redo' ? ('redo' as const) : ('undo' as const) }));
+  return [...candidates.filter((c) => c.role === 'undo').reverse(), ...candidates.filter((c) => c.role === 'redo')];
+}
+
+export const COMPENSATION_PENDING = 'COMPENSATION_PENDING';
+
+/** Thrown by a compensation that has started and must be looked at again later (a restart rolling out). */
+export function compensationPending(detail: string, retryAfterMs: number): RewindError {
+  return new RewindError({ code: COMPENSATION_PENDING, userMessage: detail, retryable: true, detail: { retryAfterMs } });
+}
+
+export function pendingDelayOf(err: unknown): number | undefined {
+  if (!(err instanceof RewindError) || err.code !== COMPENSATION_PENDING) return undefined;
+  const ms = err.detail?.retryAfterMs;
+  return typeof ms === 'number' && ms >= 0 ? ms : 5_000;
+}

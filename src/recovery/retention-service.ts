@@ -1,0 +1,106 @@
+import type { ProviderResolver, RetainedResource } from '../providers/ports';
+import { RewindError } from './errors';
+
+/** A retained resource of one configured database. */
+export interface RetainedEntry extends RetainedResource {
+  database: string;
+}
+
+/** One append-only audit row; the composition root writes it to the store's audit trail. */
+export interface RetentionAuditEvent {
+  actor: string;
+  action: 'retention.deletion_approved' | 'retention.deleted' | 'retention.deletion_failed';
+  runId: string;
+  detail: Record<string, unknown>;
+}
+
+export interface RetentionServiceOptions {
+  databases: string[];
+  providers: ProviderResolver;
+  audit: (event: RetentionAuditEvent) => Promise<void>;
+  now?: () => Date;
+}
+
+/**
+ * Cleanup of what recoveries kept: the databases a cutover replaced, and restored ones whose
+ * cutover was rolled back. Rewind only ever asks: `pendingDeletions()` lists what is past its
+ * retain-until time, and a resource is deleted only by `approveDeletion` — one human's recorded
+ * click, written to the audit trail before the delete call — and only when it still carries the
+ * retention tags Rewind wrote (the provider checks them again right before deleting).
+ */
+export class RetentionService {
+  private readonly now: () => Date;
+
+  constructor(private readonly o: RetentionServiceOptions) {
+    this.now = o.now ?? (() => new Date());
+  }
+
+  /** Everything retained, due or not, newest retain-until last; a database whose provider fails is skipped, not fatal. */
+  async retained(): Promise<{ entries: RetainedEntry[]; problems: string[] }> {
+    const entries: RetainedEntry[] = [];
+    const problems: string[] = [];
+    const seen = new Set<string>();
+    for (const database of this.o.databases) {
+      const retention = this.o.providers(database).retention;
+      if (!retention) continue;
+      try {
+        for (const r of await retention.listRetained()) {
+          const key = `${r.provider}/${r.id}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          entries.push({ ...r, database });
+        }
+      } catch (err) {
+        problems.push(`${database}: ${err instanceof RewindError ? err.userMessage : (err as Error).message}`);
+      }
+    }
+    entries.sort((a, b) => a.retainUntil.getTime() - b.retainUntil.getTime());
+    return { entries, problems };
+  }
+
+  /** What is past its retain-until time and may be deleted once someone approves. */
+  async pendingDeletions(): Promise<RetainedEntry[]> {
+    const now = this.now().getTime();
+    return (await this.retained()).entries.filter((e) => e.retainUntil.getTime() <= now);
+  }
+
+  /**
+   * Deletes one retained resource on a person's decision. The button's values are untrusted: the
+   * resource is looked up again by database and id, and must be retained by Rewind and due.
+   */
+  async approveDeletion(resource: { database: string; id: string }, actor: string): Promise<{ deleted: RetainedEntry; finalSnapshot?: string }> {
+    const retention = this.o.providers(resource.database).retention;
+    if (!retention) {
+      throw new RewindError({ code: 'NO_RETENTION', userMessage: `${resource.database} keeps no replaced databases, so there is nothing of it to delete.` });
+    }
+    const found = (await retention.listRetained()).find((r) => r.id === resource.id);
+    if (!found) {
+      throw new RewindError({
+        code: 'RETAINED_NOT_FOUND',
+        userMessage: `${resource.id} is not kept by Rewind for ${resource.database} (it has no Rewind retention tags, or it was deleted already). Nothing was deleted.`,
+      });
+    }
+    const entry: RetainedEntry = { ...found, database: resource.database };
+    const now = this.now();
+    if (found.retainUntil.getTime() > now.getTime()) {
+      throw new RewindError({ code: 'RETENTION_NOT_OVER', userMessage: `${found.id} is kept until ${found.retainUntil.toISOString()}; it cannot be deleted before then. Nothing was deleted.` });
+    }
+    if (found.deletionProtection) {
+      throw new RewindError({
+        code: 'DELETE_PROTECTED',
+        userMessage: `${found.id} has deletion protection on, so Rewind will not delete it. Turn deletion protection off in the AWS console (or with the AWS CLI) and approve again.`,
+      });
+    }
+    const detail = { database: entry.database, provider: entry.provider, id: entry.id, role: entry.role, retainUntil: entry.retainUntil.toISOString() };
+    await this.o.audit({ actor, action: 'retention.deletion_approved', runId: entry.retainedBy, detail });
+    try {
+      const { finalSnapshot } = await retention.deleteRetained(found, now);
+      await this.o.audit({ actor: 'rewind', action: 'retention.deleted', runId: entry.retainedBy, detail: { ...detail, approvedBy: actor, finalSnapshot } });
+      return { deleted: entry, finalSnapshot };
+    } catch (err) {
+      const message = err instanceof RewindError ? err.userMessage : (err as Error).message;
+      await this.o.audit({ actor: 'rewind', action: 'retention.deletion_failed', runId: entry.retainedBy, detail: { ...detail, approvedBy: actor, error: message } });
+      throw err;
+    }
+  }
+}
