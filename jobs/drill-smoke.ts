@@ -46,7 +46,7 @@ export function drillSmokeProcessor(providers: ProviderResolver, smoke: SmokeTes
     async run(ctx) {
       const check = await smoke(await restoredEndpoint(providers, ctx));
       if (!check.passed) {
-        throw new RewindError({ code: 'SMOKE_TEST_FAILED', userMessage: `The smoke test of the restored sandbox failed: ${check.value} (expected ${check.expected}). The sandbox is torn down; check the restore's log and the source's backups.` });
+        throw new RewindError({ code: 'SMOKE_TEST_FAILED', userMessage: `The smoke test of the restored sandbox failed: ${check.value} (expected ${check.expected}). Rewind tears the sandbox down; check the restore's log and the source's backups before the next drill.` });
       }
       return { type: 'done', output: { check }, detail: check.value };
     },

@@ -7,18 +7,12 @@ import type { DrillReport } from './drill';
  * other path is timed by what it shares with a drill, restore to validated (the drills' RTO),
  * since the rest of a recovery waits on people.
  */
-export type DrillHistory = (database: string, path: RunPath) => Promise<number[]>;
-
 export const ETA_HISTORY_SIZE = 10;
 
 export function durationsFor(reports: readonly DrillReport[], path: RunPath): number[] {
   return reports
     .map((r) => (path === 'drill' ? totalMs(r) : r.rto.ms))
     .filter((ms): ms is number => typeof ms === 'number' && Number.isFinite(ms) && ms > 0);
-}
-
-export function drillHistory(store: { recentSuccesses(database: string, limit: number): Promise<DrillReport[]> }, limit = ETA_HISTORY_SIZE): DrillHistory {
-  return async (database, path) => durationsFor(await store.recentSuccesses(database, limit), path);
 }
 
 function totalMs(r: DrillReport): number | null {

@@ -17,19 +17,3 @@ export function drillRunObserver(jobs: Pick<DrillJobs, 'scheduleSettle'>, logger
     },
   };
 }
-
-/** Several observers as one (the engine takes one): each is called, and one throwing does not stop the others. */
-export function fanOutObserver(...observers: Array<RunObserver | undefined>): RunObserver {
-  const list = observers.filter((o): o is RunObserver => o !== undefined);
-  return {
-    runChanged(run, event) {
-      for (const o of list) {
-        try {
-          o.runChanged(run, event);
-        } catch {
-          // An observer's failure must not fail the engine call that already committed.
-        }
-      }
-    },
-  };
-}

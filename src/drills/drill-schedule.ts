@@ -67,11 +67,6 @@ export function nextOccurrence(pattern: string, tz: string, after: Date): Date |
   }
 }
 
-/** The drill an announcement firing at `announcedAt` is for: the occurrence `leadMs` later. */
-export function drillTimeFor(announcedAt: Date, leadMs: number): Date {
-  return new Date(announcedAt.getTime() + leadMs);
-}
-
 /**
  * BullMQ's repeat strategy for the drills queue: for announcement schedulers, the next cron
  * occurrence more than `lead` after `millis`, minus the lead; for every other scheduler, the

@@ -5,7 +5,7 @@ import type { ComplianceEntry } from './compliance';
 import type { Drill } from './drill';
 import { drillCompliance, remindOverdue } from './drill-compliance';
 import { checkDrillChange, postponeDrill, skipDrill, validateDrillChange, type ChangeCheck, type ChangeValidation, type DrillChange } from './drill-decisions';
-import { drillHistory, type DrillHistory } from './drill-history';
+import { durationsFor, ETA_HISTORY_SIZE } from './drill-history';
 import type { DrillDeps } from './drill-ports';
 import { sweepDrills } from './drill-sweep';
 import { settleDrillRun, type SettleOutcome } from './settle-drill';
@@ -18,11 +18,7 @@ export type DrillServiceDeps = DrillDeps & { verifyManifest?: ManifestCheck };
  * /dr drill(s) commands and the Skip/Postpone handlers. Every method is safe to repeat.
  */
 export class DrillService {
-  readonly history: DrillHistory;
-
-  constructor(readonly deps: DrillServiceDeps) {
-    this.history = drillHistory(deps.store);
-  }
+  constructor(readonly deps: DrillServiceDeps) {}
 
   /** A drill scheduler fired (`plannedAt`: when it was meant to fire, announceBefore ahead of the drill). */
   fire(database: string, plannedAt: Date = this.deps.now()): Promise<AnnounceOutcome> {
@@ -80,7 +76,7 @@ export class DrillService {
   }
 
   /** ETA history for the live message: durations of this database's recent successful drills. */
-  etaHistory(database: string, path: RunPath): Promise<number[]> {
-    return this.history(database, path);
+  async etaHistory(database: string, path: RunPath): Promise<number[]> {
+    return durationsFor(await this.deps.store.recentSuccesses(database, ETA_HISTORY_SIZE), path);
   }
 }

@@ -13,8 +13,6 @@ export type DrillKind = 'drill' | 'verification';
 export type DrillTrigger = 'schedule' | 'manual' | 'nightly';
 export type TeardownStatus = 'pending' | 'requested' | 'done' | 'failed';
 
-export const FINISHED_DRILL_STATUSES: readonly DrillStatus[] = ['succeeded', 'failed', 'aborted', 'skipped', 'cancelled'];
-
 export interface Drill {
   id: string;
   database: string;
@@ -93,10 +91,6 @@ export interface DrillReport {
   /** The first error the run met, for failed and aborted drills. */
   problem: string | null;
   endedBy: string | null;
-}
-
-export function isFinished(status: DrillStatus): boolean {
-  return FINISHED_DRILL_STATUSES.includes(status);
 }
 
 export function targetText(target: RestoreTarget): string {
