@@ -50,6 +50,16 @@ export function mayAbort(user: string, run: Run, db: DatabaseAccess, incidentCom
   return refuse(`You are neither an operator nor an approver of ${db.name}, so you cannot abort run ${run.id}. Ask ${people([...db.operators, ...db.approvers])}.`);
 }
 
+/**
+ * Approvers of the database and the channel's incident commander roll back a succeeded run's
+ * cutover: it points applications back at the replaced database, a decision as weighty as the
+ * cutover itself. The two-person rule does not apply: undoing must never wait for a second person.
+ */
+export function mayRollBack(user: string, run: Run, db: DatabaseAccess, incidentCommander?: string): Decision {
+  if (db.approvers.includes(user) || (incidentCommander !== undefined && incidentCommander === user)) return ALLOWED;
+  return refuse(`You are not an approver of ${db.name}, so you cannot roll back the cutover of run ${run.id}. Ask ${approversOf(db, incidentCommander, user)}.`);
+}
+
 /** Operators resume failed runs (resuming restarts work, like starting a run). */
 export function mayResume(user: string, run: Run, db: DatabaseAccess): Decision {
   if (db.operators.includes(user)) return ALLOWED;

@@ -33,14 +33,19 @@ export function parseModalMetadata(raw: unknown): ModalMetadata | undefined {
   }
 }
 
-export function typedConfirmationView(run: Run, value: GateButtonValue, channel: string): Record<string, unknown> {
-  const text = `You are about to point applications at the restored copy of *${escapeClip(run.database, 63)}* (run \`${escapeClip(run.id, 64)}\`).\n${escapeClip(dataLossStatement(run.target), 300)}\nType *${escapeClip(run.database, 63)}* to confirm.`;
+/** The modal for a production cutover (`rollback`: for rolling one back). */
+export function typedConfirmationView(run: Run, value: GateButtonValue, channel: string, rollback = false): Record<string, unknown> {
+  const db = escapeClip(run.database, 63);
+  const what = rollback
+    ? `You are about to point applications back at the database the cutover of *${db}* replaced (run \`${escapeClip(run.id, 64)}\`). Writes made to the restored copy since the cutover stay only there.`
+    : `You are about to point applications at the restored copy of *${db}* (run \`${escapeClip(run.id, 64)}\`).\n${escapeClip(dataLossStatement(run.target), 300)}`;
+  const text = `${what}\nType *${db}* to confirm.`;
   return {
     type: 'modal',
-    callback_id: CALLBACK.typedConfirmation,
+    callback_id: rollback ? CALLBACK.typedRollback : CALLBACK.typedConfirmation,
     private_metadata: encodeModalMetadata({ value, channel }),
-    title: plain('Confirm cutover', 24),
-    submit: plain('Cut over', 24),
+    title: plain(rollback ? 'Confirm rollback' : 'Confirm cutover', 24),
+    submit: plain(rollback ? 'Roll back' : 'Cut over', 24),
     close: plain('Cancel', 24),
     blocks: [
       section(text),

@@ -10,6 +10,8 @@ export const ACTION = {
   approveGate: 'rewind.gate.approve',
   abortRun: 'rewind.run.abort',
   resumeRun: 'rewind.run.resume',
+  /** Rolls back the cutover of a succeeded run (typed confirmation first when production). */
+  rollbackCutover: 'rewind.run.rollback',
   skipDrill: 'rewind.drill.skip',
   postponeDrill: 'rewind.drill.postpone',
   typedConfirmationInput: 'rewind.confirm.input',
@@ -26,6 +28,7 @@ export const BLOCK = {
   approvals: 'rewind.approvals',
   gatePrompt: 'rewind.gate.prompt',
   gateActions: 'rewind.gate.actions',
+  rollbackActions: 'rewind.rollback.actions',
   summary: 'rewind.summary',
   preflightTarget: 'rewind.preflight.target',
   preflightPlan: 'rewind.preflight.plan',
@@ -37,6 +40,7 @@ export const BLOCK = {
 /** callback_id of modals; view submissions are routed by these. */
 export const CALLBACK = {
   typedConfirmation: 'rewind.modal.typed-confirmation',
+  typedRollback: 'rewind.modal.typed-rollback',
   abortReason: 'rewind.modal.abort-reason',
 } as const;
 
@@ -49,7 +53,10 @@ export const ACTION_ID_PATTERN = /^rewind\.[a-z.-]+$/;
 /** Slack's limit on a button value; private_metadata allows 3000, so gate values fit there too. */
 export const MAX_BUTTON_VALUE = 2000;
 
-/** What a gate button (approve, abort at a gate, typed-confirmation modal) carries. */
+/**
+ * What a gate button (approve, abort at a gate, typed-confirmation modal) carries; the rollback
+ * button carries the same shape with gate "rollback", binding the click to the run's plan.
+ */
 export interface GateButtonValue {
   runId: string;
   gate: string;

@@ -1,6 +1,7 @@
 import { approveGate } from './approve-gate';
 import { parseGateValue, parseRunValue, ACTION } from './ids';
 import { sendReply } from './reply';
+import { rollBackCutover } from './rollback-cutover';
 import { abortRun, resumeRun } from './run-actions';
 import { auditRefusal, type Reply, type Requester, type SlackServices } from './slack-services';
 
@@ -58,6 +59,8 @@ async function decide(svc: SlackServices, who: Requester, job: ClickJob): Promis
   switch (job.action) {
     case ACTION.approveGate:
       return approveGate(svc, who, job.value, job.typed);
+    case ACTION.rollbackCutover:
+      return rollBackCutover(svc, who, job.value, job.typed);
     case ACTION.abortRun:
     case ACTION.resumeRun: {
       const runId = parseGateValue(job.value)?.runId ?? parseRunValue(job.value)?.runId;

@@ -1,5 +1,5 @@
 import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
-import { mayApprove, needsTypedConfirmation, typedConfirmationMatches } from '../recovery/approval-policy';
+import { mayApprove, mayRollBack, needsTypedConfirmation, typedConfirmationMatches } from '../recovery/approval-policy';
 import { currentGate } from '../recovery/gates';
 import { INTERACTION_JOB } from '../queue/slack-queues';
 import { parseModalMetadata, typedConfirmation, typedConfirmationView } from './approval-modal';
@@ -7,6 +7,7 @@ import { databaseOf } from './channel-context';
 import { ACTION, ACTION_ID_PATTERN, BLOCK, CALLBACK, parseGateValue } from './ids';
 import type { ClickJob, CommandJob } from './interaction-jobs';
 import { sendReply } from './reply';
+import { canOfferRollback } from './rollback-actions';
 import { classifySlackError } from './slack-api';
 import { auditRefusal, incidentCommander, type Reply, type Requester, type SlackServices } from './slack-services';
 
@@ -15,7 +16,8 @@ import { auditRefusal, incidentCommander, type Reply, type Requester, type Slack
  * the rest to the interactions queue: commands are parsed and checked against rewind.yml here
  * (cheap), everything that calls a provider or changes a run happens in a job. The one
  * exception is the typed-confirmation modal, which must open while the click's trigger is
- * valid (3 s), so the approve listener reads the run (a few primary-key reads) to decide.
+ * valid (3 s), so the approve and rollback listeners read the run (a few primary-key reads) to
+ * decide whether to open it.
  */
 
 /** What the listener needs from the command registry (kept in commands/, wired by src/main). */
@@ -23,7 +25,7 @@ export interface CommandRouter {
   prepare(text: string, inv: Requester & { now: Date }): Promise<{ kind: 'reply'; reply: Reply; refusal?: { action: string; reason: string } } | { kind: 'enqueue'; ack: string; command: string; data: Record<string, unknown> }>;
 }
 
-const HANDLED_ACTIONS: readonly string[] = [ACTION.approveGate, ACTION.abortRun, ACTION.resumeRun];
+const HANDLED_ACTIONS: readonly string[] = [ACTION.approveGate, ACTION.abortRun, ACTION.resumeRun, ACTION.rollbackCutover];
 
 function ephemeral(reply: Reply): RespondArguments {
   return { response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) } as RespondArguments;
@@ -64,27 +66,34 @@ export function registerListeners(app: App, svc: SlackServices, router: CommandR
     const who: Requester = { user: body.user.id, channel: typeof channel === 'string' ? channel : '', ...(body.response_url ? { responseUrl: body.response_url } : {}) };
     const value = typeof button.value === 'string' ? button.value : '';
     if (button.action_id === ACTION.approveGate && (await openTypedConfirmation(svc, who, value, body.trigger_id))) return;
+    if (button.action_id === ACTION.rollbackCutover && (await openTypedRollback(svc, who, value, body.trigger_id))) return;
     const job: ClickJob = { ...who, action: button.action_id, value };
     await enqueueClick(svc, `${button.action_ts}|${who.user}|${button.action_id}`, job);
   });
 
-  app.view(CALLBACK.typedConfirmation, async ({ ack, body, view }) => {
-    const meta = parseModalMetadata(view.private_metadata);
-    const typed = typedConfirmation(view as never);
-    const run = meta ? await svc.store.getRun(meta.value.runId) : undefined;
-    if (!meta || !run) {
-      await ack({ response_action: 'errors', errors: { [BLOCK.typedConfirmationInput]: 'This confirmation no longer matches a run. Cancel, and use the buttons on the live message.' } });
-      return;
-    }
-    if (!typedConfirmationMatches(typed, run.database)) {
-      const what = typed.trim() === '' ? 'Nothing was typed.' : 'That is not the database name.';
-      await ack({ response_action: 'errors', errors: { [BLOCK.typedConfirmationInput]: `${what} Type ${run.database} exactly to cut over, or Cancel.` } });
-      return;
-    }
-    await ack();
-    const job: ClickJob = { user: body.user.id, channel: meta.channel, action: ACTION.approveGate, value: JSON.stringify(meta.value), typed };
-    await enqueueClick(svc, `${view.id}|${body.user.id}|submit`, job);
-  });
+  for (const [callback, action] of [
+    [CALLBACK.typedConfirmation, ACTION.approveGate],
+    [CALLBACK.typedRollback, ACTION.rollbackCutover],
+  ] as const) {
+    app.view(callback, async ({ ack, body, view }) => {
+      const meta = parseModalMetadata(view.private_metadata);
+      const typed = typedConfirmation(view as never);
+      const run = meta ? await svc.store.getRun(meta.value.runId) : undefined;
+      if (!meta || !run) {
+        await ack({ response_action: 'errors', errors: { [BLOCK.typedConfirmationInput]: 'This confirmation no longer matches a run. Cancel, and use the buttons on the live message.' } });
+        return;
+      }
+      if (!typedConfirmationMatches(typed, run.database)) {
+        const what = typed.trim() === '' ? 'Nothing was typed.' : 'That is not the database name.';
+        const verb = action === ACTION.approveGate ? 'cut over' : 'roll back';
+        await ack({ response_action: 'errors', errors: { [BLOCK.typedConfirmationInput]: `${what} Type ${run.database} exactly to ${verb}, or Cancel.` } });
+        return;
+      }
+      await ack();
+      const job: ClickJob = { user: body.user.id, channel: meta.channel, action, value: JSON.stringify(meta.value), typed };
+      await enqueueClick(svc, `${view.id}|${body.user.id}|submit`, job);
+    });
+  }
 
   app.error(async (err) => {
     svc.warn({ err: err.message }, 'Slack listener error');
@@ -112,12 +121,27 @@ async function openTypedConfirmation(svc: SlackServices, who: Requester, raw: st
   if (!value || !run || !db || !needsTypedConfirmation(run, db)) return false;
   if (currentGate(run)?.gate !== value.gate || run.planHash !== value.planHash) return false;
   if (!mayApprove(who.user, run, db, await incidentCommander(svc, run.channel)).allowed) return false;
+  await openView(svc, who, typedConfirmationView(run, value, who.channel), triggerId, 'Approve cutover…');
+  return true;
+}
+
+/** Opens the typed confirmation of a production rollback for someone who may roll back; false otherwise. */
+async function openTypedRollback(svc: SlackServices, who: Requester, raw: string, triggerId: string): Promise<boolean> {
+  const value = parseGateValue(raw);
+  const run = value ? await svc.store.getRun(value.runId) : undefined;
+  const db = run ? databaseOf(svc.config, run.database) : undefined;
+  if (!value || !run || !db?.production || !canOfferRollback(run) || run.planHash !== value.planHash) return false;
+  if (!mayRollBack(who.user, run, db, await incidentCommander(svc, run.channel)).allowed) return false;
+  await openView(svc, who, typedConfirmationView(run, value, who.channel, true), triggerId, 'Roll back cutover…');
+  return true;
+}
+
+async function openView(svc: SlackServices, who: Requester, view: Record<string, unknown>, triggerId: string, button: string): Promise<void> {
   try {
-    await svc.client.views.open({ trigger_id: triggerId, view: typedConfirmationView(run, value, who.channel) as never });
+    await svc.client.views.open({ trigger_id: triggerId, view: view as never });
   } catch (err) {
     const failure = classifySlackError(err);
     svc.countError('views.open', failure.error);
-    await sendReply(svc, who, { text: `Could not open the cutover confirmation (${failure.error}). Nothing was approved; click "Approve cutover…" again.` });
+    await sendReply(svc, who, { text: `Could not open the confirmation (${failure.error}). Nothing was changed; click "${button}" again.` });
   }
-  return true;
 }

@@ -4,11 +4,13 @@ import { isActive, type Run } from '../recovery/run';
 import { dataLossStatement, describeTarget } from '../recovery/target-time';
 import { blocksTextLength, context, header, section, SLACK_LIMITS, type Block, type SectionBlock, type SlackMessage } from './blocks';
 import { dualClock, humanDuration, utcClock } from './format';
+import { cutoverRollbackOf } from '../recovery/cutover-rollback';
 import { gateBlocks } from './gate-actions';
 import { BLOCK } from './ids';
 import { escapeClip, escapeMrkdwn, mention, truncate } from './mrkdwn';
 import { percent, progressBar } from './progress-bar';
-import { failedStep, problemText } from './run-problem';
+import { rollbackBlock } from './rollback-actions';
+import { failedStep, problemText, restoredInstance } from './run-problem';
 import { headerText, pathLabel, statusPhrase } from './run-labels';
 import { checklistText } from './step-checklist';
 
@@ -54,6 +56,8 @@ export function render(run: Run, now: Date, ctx: RenderContext): SlackMessage {
   const [prompt, buttons] = gateBlocks(run, { zone: ctx.zone, incidentCommander: ctx.incidentCommander, production: ctx.production });
   if (prompt !== undefined) ranked.push({ block: prompt, rank: 1 });
   if (buttons !== undefined) ranked.push({ block: buttons, rank: 0 });
+  const rollback = rollbackBlock(run, ctx.production ?? false);
+  if (rollback !== undefined) ranked.push({ block: rollback, rank: 1 });
   const text = truncate(escapeMrkdwn(`${headerText(run)}: ${statusPhrase(run)} (${run.id})`), 300);
   return { text, blocks: fit(ranked, ctx.maxBlocks ?? SLACK_LIMITS.messageBlocks, SLACK_LIMITS.messageText - text.length) };
 }
@@ -95,6 +99,10 @@ function rtoText(run: Run, now: Date, ctx: RenderContext): string {
     ? `🔴 *RTO breached* ${bar} ${humanDuration(p.elapsedMs)} elapsed, ${humanDuration(p.elapsedMs - ctx.rtoMs)} over the ${rto} objective`
     : `*RTO* ${bar} ${percent(p.fraction)} · ${humanDuration(p.elapsedMs)} elapsed · ${humanDuration(p.remainingMs)} left of ${rto}`;
   if (run.status === 'rolling_back') {
+    const rollback = cutoverRollbackOf(run);
+    if (rollback) {
+      return `${first}\n↩️ Rolling back the cutover (asked by ${mention(rollback.requestedBy)}): pointing applications back at the database the cutover replaced, then checking their health again (steps marked ↩️ are done).`;
+    }
     return `${first}\n↩️ Aborted${run.endedBy ? ` by ${mention(run.endedBy)}` : ''}: undoing what the run created, newest first (steps marked ↩️ are undone). ${run.database} itself is not touched.`;
   }
   const eta = estimateEta(run, now, ctx.etaHistory);
@@ -114,8 +122,14 @@ function summaryText(run: Run, now: Date, ctx: RenderContext): string {
   switch (run.status) {
     case 'succeeded':
       return `✅ *${pathLabel(run.path)} of ${run.database} succeeded in ${elapsed}*${ended}; ${verdict}.`;
-    case 'aborted':
+    case 'aborted': {
+      const rollback = cutoverRollbackOf(run);
+      if (rollback) {
+        const kept = restoredInstance(run);
+        return `↩️ *Cutover rolled back* by ${mention(rollback.requestedBy)}${ended}: applications use the database the cutover replaced again. The restored copy${kept ? ` \`${escapeClip(kept, 100)}\`` : ''} is kept under retention; writes made to it since the cutover are only there.`;
+      }
       return `⏹️ *Aborted*${run.endedBy ? ` by ${mention(run.endedBy)}` : ''} after ${elapsed}${ended}. What the run created was removed; ${run.database} itself was not touched.`;
+    }
     default: {
       const step = failedStep(run);
       const where = step ? ` at step ${step.idx + 1}` : '';

@@ -1,4 +1,5 @@
 import { formatDuration } from '../config/duration';
+import { cutoverRollbackOf } from '../recovery/cutover-rollback';
 import { currentGate, isCutoverGate } from '../recovery/gates';
 import { rtoProgress } from '../recovery/objectives';
 import type { Run, Step } from '../recovery/run';
@@ -59,6 +60,12 @@ function textFor(run: Run, type: string, given: Step | undefined, ctx: ThreadCon
     case 'run.aborted':
       if (run.status === 'rolling_back') return `⏹️ Aborted${run.endedBy ? ` by ${mention(run.endedBy)}` : ''}; undoing what the run created. ${run.database} itself is not touched.`;
       return run.status === 'aborted' ? `⏹️ Run ${run.id} is aborted; what it created was removed.` : undefined;
+    case 'run.cutover_rollback_started': {
+      const by = cutoverRollbackOf(run)?.requestedBy ?? run.endedBy;
+      return `↩️ Rolling back the cutover of ${run.database}${by ? ` (asked by ${mention(by)})` : ''}: applications are pointed back at the database the cutover replaced, then their health is checked again.`;
+    }
+    case 'run.cutover_rolled_back':
+      return `↩️ Cutover rolled back: applications use the database the cutover replaced again. The restored copy is kept under retention.`;
     case 'run.resumed': {
       const step = run.steps[run.currentStep];
       return `▶️ Resumed${step ? ` from step ${step.idx + 1}, ${quote(step)}` : ''}.`;

@@ -1,4 +1,5 @@
 import type { RestoreTarget } from '../providers/ports';
+import { cutoverRollbackOf } from '../recovery/cutover-rollback';
 import { currentGate } from '../recovery/gates';
 import type { Run, RunPath } from '../recovery/run';
 import { utcDateTime } from './format';
@@ -41,7 +42,7 @@ export function statusPhrase(run: Run): string {
       return step === undefined ? 'running' : `running step ${step.idx + 1} of ${run.steps.length}`;
     }
     case 'rolling_back':
-      return 'aborted, undoing what the run created';
+      return cutoverRollbackOf(run) ? 'rolling back the cutover' : 'aborted, undoing what the run created';
     case 'succeeded':
       return 'succeeded';
     case 'failed': {
@@ -49,6 +50,6 @@ export function statusPhrase(run: Run): string {
       return failed === undefined ? 'failed' : `failed at step ${failed.idx + 1}`;
     }
     case 'aborted':
-      return 'aborted';
+      return cutoverRollbackOf(run) ? 'cutover rolled back' : 'aborted';
   }
 }

@@ -1,3 +1,5 @@
+import { mayRollBack } from '../../../src/recovery/approval-policy';
+import { renderThreadEvent } from '../../../src/slack/render-thread-event';
 import { encodeModalMetadata, parseModalMetadata, typedConfirmation, typedConfirmationView } from '../../../src/slack/approval-modal';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/slack/ids';
 import { isAllowedResponseUrl } from '../../../src/slack/reply';
@@ -77,5 +79,21 @@ describe('backups and status messages', () => {
     const one = renderRunStatus(waiting, at('10:10:00'), { rtoMs: 15 * 60_000, rpoMs: 5 * 60_000, zone: 'UTC' });
     expect(one.blocks.some((b) => b.block_id === BLOCK.gateActions)).toBe(false);
     expect(JSON.stringify(one)).toContain("Approve or abort on the run's live message in <#C0INCIDENTS>");
+  });
+});
+
+describe('cutover rollback', () => {
+  it('is for approvers and the incident commander, two-person rule or not', () => {
+    const db = { name: 'prod-db-01', production: true, twoPersonRule: true, operators: ['U0OPERATOR1'], approvers: ['U0APPROVER1'], channels: undefined };
+    const run = makeRun(undefined, { status: 'succeeded', requestedBy: 'U0APPROVER1' });
+    expect(mayRollBack('U0APPROVER1', run, db)).toEqual({ allowed: true });
+    expect(mayRollBack('U0IC0000001', run, db, 'U0IC0000001')).toEqual({ allowed: true });
+    expect(mayRollBack('U0OPERATOR1', run, db)).toMatchObject({ allowed: false, reason: expect.stringContaining('You are not an approver of prod-db-01, so you cannot roll back the cutover') });
+  });
+
+  it('is told in the timeline when it starts and when it is done', () => {
+    const run = makeRun(undefined, { status: 'rolling_back', meta: { cutoverRollback: { requestedBy: 'U0APPROVER1', at: '2024-05-01T11:00:00Z', steps: [6] } } });
+    expect(renderThreadEvent(run, 'run.cutover_rollback_started')).toContain('Rolling back the cutover of prod-db-01 (asked by <@U0APPROVER1>)');
+    expect(renderThreadEvent({ ...run, status: 'aborted' }, 'run.cutover_rolled_back')).toContain('↩️ Cutover rolled back');
   });
 });

@@ -43,9 +43,23 @@ describe('render buttons', () => {
     ]);
   });
 
-  it.each(['planned', 'running-waiting', 'succeeded', 'failed', 'aborted', 'rolling-back'] as const)('shows no buttons when %s', (name) => {
+  it.each(['planned', 'running-waiting', 'failed', 'aborted', 'rolling-back'] as const)('shows no buttons when %s', (name) => {
     const { run, now } = scenario(name);
     expect(actionsOf(render(run, now, ctx).blocks)).toBeUndefined();
+  });
+
+  it('offers only a cutover rollback once succeeded, bound to the plan, typed for production', () => {
+    const { run, now } = scenario('succeeded');
+    const rollback = actionsOf(render(run, now, ctx).blocks);
+    expect(rollback).toMatchObject({ block_id: 'rewind.rollback.actions', elements: [{ action_id: 'rewind.run.rollback', style: 'danger', text: { text: 'Roll back cutover…' } }] });
+    expect(parseGateValue(rollback?.elements[0]?.value)).toEqual({ runId: run.id, gate: 'rollback', planHash: run.planHash });
+    expect(rollback?.elements[0]?.confirm).toBeUndefined();
+    expect(actionsOf(render(run, now, { ...ctx, production: false }).blocks)?.elements[0]?.confirm?.title.text).toBe('Roll back the cutover?');
+    const rolledBack = { ...run, status: 'aborted' as const, meta: { cutoverRollback: { requestedBy: IC, at: now.toISOString(), steps: [6] } } };
+    const message = render(rolledBack, now, ctx);
+    expect(actionsOf(message.blocks)).toBeUndefined();
+    expect(JSON.stringify(message)).toContain(`↩️ *Cutover rolled back* by <@${IC}>`);
+    expect(message.text).toContain('cutover rolled back');
   });
 
   it('opens a typed confirmation for a production cutover instead of a one-click confirm', () => {
