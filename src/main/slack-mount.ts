@@ -87,7 +87,8 @@ export async function mountSlack(http: Express, rt: Runtime, o: SlackMountOption
     ...(o.limiter ? { limiter: o.limiter } : {}),
     ...(o.staleMs ? { staleMs: o.staleMs } : {}),
   });
-  await producer.queues.scheduleTick(o.tickMs ?? 10_000);
+  // In the background: a Redis that is down at start delays the tick, not the process.
+  producer.queues.scheduleTick(o.tickMs ?? 10_000).catch((err: unknown) => warn({ err: (err as Error).message }, 'could not schedule the live message tick; live messages still update on every change'));
 
   const clientOptions = { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
   let app: App;

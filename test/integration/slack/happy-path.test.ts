@@ -60,7 +60,7 @@ describe('/dr pitr, happy path', () => {
     }, 'the final live message');
     const text = messageText(final);
     expect(text).toMatch(/PITR of prod-db-01 succeeded in \S+.*within the 15m RTO/);
-    expect(buttonLabels(final)).toEqual([]);
+    expect(buttonLabels(final)).toEqual(['Roll back cutover…']);
     expect(text.match(/✅/g)?.length).toBeGreaterThanOrEqual(done.steps.length);
     expect(text).toContain(`Cutover approved by <@${APPROVER}>`);
 
