@@ -7,11 +7,13 @@ import { redactValue } from '../observability/redact';
 import { RewindError } from '../recovery/errors';
 import { boltLogger } from '../slack/bolt-logger';
 import { incidentCommanderOf } from '../slack/channel-context';
+import { registerDrillHandlers } from '../slack/drill-handlers';
 import { registerListeners } from '../slack/listeners';
 import { slackRequestVerifier, type Refused } from '../slack/request-verifier';
 import { createSlackClient } from '../slack/slack-api';
 import type { SlackServices } from '../slack/slack-services';
 import { startSlackWorkers } from '../slack/slack-workers';
+import { attachDrills } from './drills';
 import { attachSlackNotifier } from './slack-notifier';
 import type { Runtime } from './runtime';
 
@@ -105,6 +107,8 @@ export async function mountSlack(http: Express, rt: Runtime, o: SlackMountOption
     app = new App({ receiver, token, clientOptions, logger });
   }
   registerListeners(app, services, commandRouter(rt.config, (channel) => incidentCommanderOf(rt.pool, rt.config, channel)));
+  // Drill announcements' Skip/Postpone; attached here first so drill messages use this Slack (the services close it).
+  registerDrillHandlers(app, { service: attachDrills(rt, { slack: { token, ...(apiUrl ? { apiUrl } : {}) } }).service, client, config: rt.config, warn });
   rt.logger.info({ mode: appToken ? 'socket' : 'http', apiUrl: apiUrl ?? 'https://slack.com/api/' }, 'Slack connected');
 
   return {

@@ -1,3 +1,5 @@
+import { blockActionsPayload, interactionForm } from '../../../src/console/interaction-payloads';
+import type { SlackChannel, SlackUser } from '../../../src/console/slack-workspace';
 import { countingProviders } from '../../support/counting-providers';
 import { ACTION } from '../../../src/slack/ids';
 import { APPROVER, buttonLabels, CHANNEL, IC, messageText, OPERATOR, OPERATOR2, startSlackHarness, STRANGER, waitFor, WINDOW, type SlackHarness } from './slack-harness';
@@ -127,5 +129,20 @@ describe('/dr commands', () => {
     const runs = await h.runs('staging-db');
     expect(runs.length).toBe(before + 1);
     await h.services.runtime.engine.abort(runs[0]?.id as string, OPERATOR);
+  });
+
+  it('routes the drill announcements\' buttons to the drill handlers', async () => {
+    const ws = h.slack.slack.workspace;
+    const posted = h.slack.slack.postAsUser(CHANNEL, STRANGER, 'an old drill announcement');
+    const payload = blockActionsPayload({
+      workspace: ws,
+      user: ws.user(STRANGER) as SlackUser,
+      source: { kind: 'message', channel: ws.channel(CHANNEL) as SlackChannel, message: posted },
+      button: { action_id: 'rewind-drill.skip', block_id: 'rewind-drill.actions', value: 'not a drill' },
+      triggerId: h.slack.slack.createTriggerId(STRANGER),
+      actionTs: (Date.now() / 1000).toFixed(6),
+    });
+    expect((await h.postSigned(interactionForm(payload))).status).toBe(200);
+    await waitFor(() => h.slack.slack.ephemerals(STRANGER).some((e) => e.text.includes('does not name a Rewind drill')), 'the drill handler\'s answer');
   });
 });
