@@ -80,7 +80,11 @@ export async function syncLiveMessage(runId: string, d: SyncDeps): Promise<SyncO
     await d.store.mergeRunMeta(run.id, { slack: null });
     return syncLiveMessage(runId, d);
   }
-  if (outcome === 'refused') return 'refused';
+  if (outcome === 'refused') {
+    // Keeps the old hash (the next change tries again) but not the tick's attention every pass.
+    await d.store.mergeRunMeta(run.id, { slack: { ...live, at: now.getTime(), status: run.status } });
+    return 'refused';
+  }
   await d.store.mergeRunMeta(run.id, { slack: { ...live, hash, at: now.getTime(), status: run.status } });
   return 'updated';
 }
