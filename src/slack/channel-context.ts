@@ -1,4 +1,5 @@
 import type { DatabaseConfig, RewindConfig } from '../config/schema';
+import { drillEtaHistory } from '../persistence/drill-eta';
 import { getIncidentCommander } from '../persistence/incident-commanders';
 import { recentDurations } from '../persistence/slack-run-queries';
 import type { Queryable } from '../persistence/transaction';
@@ -28,9 +29,15 @@ export function databaseOf(config: RewindConfig, name: string): DatabaseConfig |
   return Object.prototype.hasOwnProperty.call(config.databases, name) ? config.databases[name] : undefined;
 }
 
+/** Past drills of the database first (the design's ETA source), else past runs on the same path. */
+async function etaHistoryOf(db: Queryable, run: Run): Promise<number[]> {
+  const drills = await drillEtaHistory(db, run.database, run.path);
+  return drills.length > 0 ? drills : recentDurations(db, run.database, run.path);
+}
+
 export async function renderContextFor(db: Queryable, config: RewindConfig, run: Run): Promise<RenderContext> {
   const database = databaseOf(config, run.database);
-  const [incidentCommander, etaHistory] = await Promise.all([incidentCommanderOf(db, config, run.channel), recentDurations(db, run.database, run.path)]);
+  const [incidentCommander, etaHistory] = await Promise.all([incidentCommanderOf(db, config, run.channel), etaHistoryOf(db, run)]);
   return {
     rtoMs: database?.rto ?? DEFAULT_RTO_MS,
     rpoMs: database?.rpo ?? DEFAULT_RPO_MS,
