@@ -5,11 +5,11 @@ import { stringify } from 'yaml';
 import { stepProcessors } from '../jobs';
 import { parseConfig } from '../src/config/load';
 import { buildEngine, startWorker } from '../src/main/engine-factory';
-import { planSubjectFor, providersForDatabase } from '../src/main/providers-from-config';
+import { providersForDatabase } from '../src/main/providers-from-config';
 import { migrate } from '../src/persistence/migrate';
 import type { DatabaseProviders } from '../src/providers/ports';
 import { createRedis } from '../src/queue/redis-connection';
-import { buildRecoveryPlan } from '../src/recovery/plans';
+import { buildRecoveryPlan, planSubject } from '../src/recovery/plans';
 import type { Run } from '../src/recovery/run';
 import { resolvePolicy } from '../src/recovery/step-policy';
 import { registry, type StepProcessor } from '../src/recovery/step-processor';
@@ -142,7 +142,7 @@ export async function awsPathBench(): Promise<void> {
     for (let i = 0; i < RUNS; i++) {
       const dbc = config.databases[database];
       if (!dbc) throw new Error(database);
-      const run = await engine.engine.start({ plan: buildRecoveryPlan(planSubjectFor(dbc), { kind: 'time', at: TARGET }), requestedBy: 'U0BENCH0001' });
+      const run = await engine.engine.start({ plan: buildRecoveryPlan(planSubject(dbc.name, resolver(dbc.name), dbc.validation.length), { kind: 'time', at: TARGET }), requestedBy: 'U0BENCH0001' });
       const done = await drive(run);
       if (done.status !== 'succeeded') throw new Error(`bench run ${done.id} ${done.status}: ${done.error?.message}`);
       const e2e = (done.finishedAt as Date).getTime() - done.createdAt.getTime();

@@ -3,7 +3,7 @@ import { reviveTarget, serializeTarget } from '../src/persistence/run-rows';
 import type { RestoreTarget, SourceDescription } from '../src/providers/ports';
 import { mayStartRun } from '../src/recovery/approval-policy';
 import { RewindError } from '../src/recovery/errors';
-import { buildRecoveryPlan } from '../src/recovery/plans';
+import { buildRecoveryPlan, planSubject } from '../src/recovery/plans';
 import { checkTargetInWindow } from '../src/recovery/restore-window';
 import { context } from '../src/slack/blocks';
 import { channelZone, databaseOf } from '../src/slack/channel-context';
@@ -45,7 +45,7 @@ export async function executeStartRun(data: Record<string, unknown>, who: Reques
   }
   const problem = checkTargetInWindow(target, desc.window, desc.backups);
   if (problem) return [{ text: `❌ ${escapeClip(problem.message, 800)} Nothing was started.` }];
-  const plan = buildRecoveryPlan({ database: db.name, cutovers: providers.cutovers.map((c) => c.name), healthChecks: providers.healthChecks.length, validationChecks: db.validation.length }, target);
+  const plan = buildRecoveryPlan(planSubject(db.name, providers, db.validation.length), target);
   let runId: string;
   try {
     const run = await svc.engine.start({ plan, requestedBy: who.user, channel: who.channel, meta: { requestedVia: 'slack' } });

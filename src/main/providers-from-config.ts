@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import type { CutoverConfig } from '../config/cutover-schema';
+import { cutoverName } from '../config/cutover-name';
 import type { HealthCheckConfig } from '../config/health-check-schema';
 import type { DatabaseConfig, RewindConfig } from '../config/schema';
 import { AuroraClusterRecoverySource } from '../providers/aws/aurora-cluster-source';
@@ -16,7 +17,6 @@ import { ConnectionFileCutover } from '../providers/local/connection-file-cutove
 import { LocalPostgresRecoverySource } from '../providers/local/local-recovery-source';
 import { SqlValidator } from '../providers/local/sql-validator';
 import type { Cutover, DatabaseProviders, HealthCheck, ProviderResolver, RecoverySource, ResourceRetention, Validator } from '../providers/ports';
-import type { PlanSubject } from '../recovery/plans';
 import { WebhookCutover } from '../providers/webhook/webhook-cutover';
 import { RewindError } from '../recovery/errors';
 
@@ -77,19 +77,6 @@ function sourceFor(db: DatabaseConfig, o: ProviderOptions): RecoverySource {
 }
 
 /** The name shown in plans and messages. */
-function cutoverName(c: CutoverConfig): string {
-  switch (c.type) {
-    case 'secrets-manager':
-      return `secret ${c.secretId}`;
-    case 'kubernetes-restart':
-      return `restart ${c.namespace}/${c.deployments.join(', ')}`;
-    case 'webhook':
-      return c.name;
-    case 'connection-file':
-      return `connection file ${c.path}`;
-  }
-}
-
 function cutoverFor(c: CutoverConfig, o: ProviderOptions): { name: string; cutover: Cutover } {
   const name = cutoverName(c);
   switch (c.type) {
@@ -183,17 +170,6 @@ export function providersForDatabase(db: DatabaseConfig, o: ProviderOptions = {}
     validator: validatorFor(db, o),
     healthChecks: db.healthChecks.map((h) => healthCheckFor(h, db)),
     retention: retentionFor(db, o),
-  };
-}
-
-/** What buildRecoveryPlan needs to know about a configured database. */
-export function planSubjectFor(db: DatabaseConfig): PlanSubject {
-  return {
-    database: db.name,
-    cutovers: db.cutover.map(cutoverName),
-    healthChecks: db.healthChecks.length,
-    validationChecks: db.validation.length,
-    retainReplaced: db.provider !== 'local-postgres',
   };
 }
 

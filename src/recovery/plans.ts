@@ -1,4 +1,4 @@
-import type { RestoreTarget } from '../providers/ports';
+import type { DatabaseProviders, RestoreTarget } from '../providers/ports';
 import type { Plan, RunPath, StepSpec } from './run';
 
 /** What a plan needs to know about a database; the composition root fills it from rewind.yml. */
@@ -9,6 +9,20 @@ export interface PlanSubject {
   validationChecks: number;
   /** Keep the replaced database for the retention period after a cutover (RDS, Aurora); default false. */
   retainReplaced?: boolean;
+}
+
+/**
+ * The subject of a database's plans, from the adapters that will carry it out (so a plan never
+ * names a cutover or health check the worker cannot run).
+ */
+export function planSubject(database: string, providers: DatabaseProviders, validationChecks: number): PlanSubject {
+  return {
+    database,
+    cutovers: providers.cutovers.map((c) => c.name),
+    healthChecks: providers.healthChecks.length,
+    validationChecks,
+    retainReplaced: providers.retention !== undefined,
+  };
 }
 
 function restoreSteps(target: RestoreTarget): StepSpec[] {

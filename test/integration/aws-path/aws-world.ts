@@ -3,9 +3,9 @@ import { stringify } from 'yaml';
 import { stepProcessors } from '../../../jobs';
 import { parseConfig } from '../../../src/config/load';
 import type { DatabaseConfig } from '../../../src/config/schema';
-import { planSubjectFor, providersForDatabase, type ProviderOptions } from '../../../src/main/providers-from-config';
+import { providersForDatabase, type ProviderOptions } from '../../../src/main/providers-from-config';
 import type { DatabaseProviders, RestoreTarget } from '../../../src/providers/ports';
-import { buildRecoveryPlan } from '../../../src/recovery/plans';
+import { buildRecoveryPlan, planSubject } from '../../../src/recovery/plans';
 import type { Run } from '../../../src/recovery/run';
 import { FakeRds } from '../../fakes/aws-rds';
 import { FakeSecretsManager } from '../../fakes/aws-secrets-manager';
@@ -96,7 +96,7 @@ export async function startAwsWorld(o: { pollMs?: number } = {}): Promise<AwsWor
     async start(name, target = { kind: 'time', at: TARGET }) {
       const db = configs.get(name);
       if (!db) throw new Error(`register ${name} first`);
-      return h.engine.start({ plan: buildRecoveryPlan(planSubjectFor(db), target), requestedBy: REQUESTER });
+      return h.engine.start({ plan: buildRecoveryPlan(planSubject(db.name, resolver(db.name), db.validation.length), target), requestedBy: REQUESTER });
     },
     async drive(run, stopAt, timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
