@@ -27,6 +27,14 @@ export async function createTestDatabase(label = 'test'): Promise<TestDatabase> 
       const c = new Client({ connectionString: TEST_PG_URL });
       await c.connect();
       try {
+        // Let the code under test close its connections first: a forced drop kills them, and a
+        // pg client killed mid-query without an error listener takes the test process down.
+        const deadline = Date.now() + 3000;
+        while (Date.now() < deadline) {
+          const { rows } = await c.query('SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1', [name]);
+          if (rows[0].n === 0) break;
+          await new Promise((r) => setTimeout(r, 50));
+        }
         await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       } finally {
         await c.end();
