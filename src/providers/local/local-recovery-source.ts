@@ -1,5 +1,3 @@
-import { join } from 'node:path';
-import { Client } from 'pg';
 import { RewindError } from '../../recovery/errors';
 import type { BackupInfo, Endpoint, PollResult, RecoverySource, ResourceRef, RestoreRequest, RestoreTarget, SourceDescription } from '../ports';
 import { BackupCatalog, type BackupRecord } from './backup-catalog';
@@ -8,7 +6,9 @@ import { noValidBackup, notCreatedByRewind, recoveryStoppedShort, restoreNameTak
 import { findFreePort, PgProcessRunner, readTail } from './pg-process';
 import { checkReplayLog, type ReplayExpectation } from './replay-log';
 import { RestoreInstance, errorLines, MARKER_CREATOR, type RestoreMarker } from './restore-instance';
+import { nextPollMs, queryRecoveryState, stopLsn } from './recovery-progress';
 import { RestorePlanner } from './restore-planner';
+import { createRestore } from './restore-start';
 import type { SourceConnection } from './source-cluster';
 import { WalArchive } from './wal-archive';
 
@@ -96,25 +96,26 @@ export class LocalPostgresRecoverySource implements RecoverySource {
     }
     await this.runner.ensureOwnedDir(this.opts.restoreRoot, 0o755);
     await this.runner.assertOwnerCanWrite(this.opts.restoreRoot);
-    const plan = await this.planner.plan(req.target);
-    const marker: RestoreMarker = {
+    // The cheap refusals (outside the window, across a gap) come before anything is created.
+    const likely = await this.planner.likely(req.target);
+    const draft: RestoreMarker = {
       createdBy: MARKER_CREATOR,
       version: 1,
       name: req.name,
       tags: req.tags,
       target,
-      backupId: plan.backup.id,
+      backupId: likely?.backup.id ?? '',
       port: await findFreePort(),
       database: this.database,
-      expectation: plan.expectation,
-      warnings: plan.warnings,
+      expectation: { kind: 'consistency' },
+      warnings: [],
       phase: 'copying',
       createdAt: new Date().toISOString(),
     };
     await this.runner.ensureOwnedDir(inst.dir, 0o750);
-    await inst.writeMarker(marker);
-    await inst.prepare(this.runner, { backupPath: join(this.opts.backupDir, plan.backup.dir), archiveDir: this.opts.archiveDir, port: marker.port, expectation: plan.expectation });
-    marker.phase = 'started';
+    await inst.writeMarker(draft);
+    const deps = { runner: this.runner, planner: this.planner, archive: this.archive, archiveDir: this.opts.archiveDir, backupDir: this.opts.backupDir, startTimeoutSec: this.opts.startTimeoutSec ?? 30 };
+    const marker = await createRestore(deps, inst, req.target, likely, draft);
     await inst.writeMarker(marker);
     return this.adopt(inst, marker);
   }
@@ -124,33 +125,39 @@ export class LocalPostgresRecoverySource implements RecoverySource {
     const marker = await inst.readMarker();
     if (!marker || marker === 'foreign') return { state: 'failed', reason: `The restored cluster "${ref.id}" no longer exists in ${this.opts.restoreRoot}.` };
     if (marker.phase === 'copying') return { state: 'failed', reason: `The restore "${ref.id}" was interrupted while copying the backup; start the restore again (it resumes).` };
-    if ((await inst.status(this.runner)) !== 'running') {
-      const log = await readTail(inst.logFile, 1 << 20);
-      const verdict = checkReplayLog(log, marker.expectation);
-      if (marker.phase !== 'available' && !verdict.ok && STOPPED_BY_SERVER.test(verdict.problem)) {
-        return { state: 'failed', reason: recoveryStoppedShort(ref.id, verdict.problem).userMessage };
+    // Asking the server is cheaper than pg_ctl status, so the status is checked only when it does not answer.
+    let state = await queryRecoveryState(this.endpoint(marker.port)).catch(() => undefined);
+    if (!state) {
+      if ((await inst.status(this.runner)) !== 'running') {
+        const log = await readTail(inst.logFile, 1 << 20);
+        const verdict = checkReplayLog(log, marker.expectation);
+        if (marker.phase !== 'available' && !verdict.ok && STOPPED_BY_SERVER.test(verdict.problem)) {
+          return { state: 'failed', reason: recoveryStoppedShort(ref.id, verdict.problem).userMessage };
+        }
+        try {
+          marker.port = await inst.start(this.runner, marker.port, this.opts.startTimeoutSec ?? 30);
+          await inst.writeMarker(marker);
+        } catch (err) {
+          return { state: 'failed', reason: startFailure(ref.id, err, marker.expectation).userMessage };
+        }
       }
       try {
-        marker.port = await inst.start(this.runner, marker.port, this.opts.startTimeoutSec ?? 30);
-        await inst.writeMarker(marker);
+        state = await queryRecoveryState(this.endpoint(marker.port));
       } catch (err) {
-        return { state: 'failed', reason: startFailure(ref.id, err, marker.expectation).userMessage };
+        return { state: 'pending', detail: `starting up: ${(err as Error).message}`, retryAfterMs: this.opts.pollIntervalMs ?? 2000 };
       }
     }
     const endpoint = this.endpoint(marker.port);
-    let state: { inRecovery: boolean; lsn: string | null; at: Date | null };
-    try {
-      state = await queryRecoveryState(endpoint);
-    } catch (err) {
-      return { state: 'pending', detail: `starting up: ${(err as Error).message}`, retryAfterMs: this.opts.pollIntervalMs ?? 2000 };
-    }
     if (state.inRecovery) {
       const at = state.at ? `, last transaction replayed ${state.at.toISOString()}` : '';
-      return { state: 'pending', detail: `replaying WAL from backup ${marker.backupId}: at ${state.lsn ?? '?'}${at}`, retryAfterMs: this.opts.pollIntervalMs ?? 2000 };
+      const backup = await this.catalog.get(marker.backupId);
+      const retryAfterMs = nextPollMs({ state, fromLsn: backup?.startLsn, toLsn: stopLsn(marker.expectation), now: new Date(), minMs: 200, maxMs: this.opts.pollIntervalMs ?? 2000 });
+      return { state: 'pending', detail: `replaying WAL from backup ${marker.backupId}: at ${state.lsn ?? '?'}${at}`, retryAfterMs };
     }
     const verdict = checkReplayLog(await readTail(inst.logFile, 8 << 20), marker.expectation);
     if (!verdict.ok) return { state: 'failed', reason: recoveryStoppedShort(ref.id, verdict.problem).userMessage };
     if (marker.phase !== 'available') {
+      await inst.removeSpool();
       marker.phase = 'available';
       marker.summary = verdict.summary;
       await inst.writeMarker(marker);
@@ -208,21 +215,6 @@ function startFailure(name: string, err: unknown, expectation: ReplayExpectation
   const verdict = checkReplayLog(log, expectation);
   if (!verdict.ok && STOPPED_BY_SERVER.test(verdict.problem)) return recoveryStoppedShort(name, verdict.problem);
   return restoreStartFailed(name, errorLines(log) || (err as Error).message);
-}
-
-async function queryRecoveryState(endpoint: Endpoint): Promise<{ inRecovery: boolean; lsn: string | null; at: Date | null }> {
-  const client = new Client({ connectionString: endpoint.url, connectionTimeoutMillis: 5000 });
-  client.on('error', () => undefined);
-  await client.connect();
-  try {
-    const res = await client.query<{ r: boolean; lsn: string | null; at: Date | null }>(
-      'SELECT pg_is_in_recovery() AS r, pg_last_wal_replay_lsn()::text AS lsn, pg_last_xact_replay_timestamp() AS at',
-    );
-    const row = res.rows[0];
-    return { inRecovery: row?.r ?? true, lsn: row?.lsn ?? null, at: row?.at ?? null };
-  } finally {
-    await client.end();
-  }
 }
 
 function toBackupInfo(b: BackupRecord): BackupInfo {

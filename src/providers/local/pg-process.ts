@@ -118,6 +118,23 @@ export class PgProcessRunner {
     });
   }
 
+  /**
+   * Starts a command as the cluster owner in its own session and does not wait for it: it
+   * outlives this process (e.g. a WAL prefetcher that must keep going if the worker restarts).
+   */
+  async spawnDetached(command: string, args: string[]): Promise<void> {
+    const who = await this.runsAs();
+    const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C', TZ: 'UTC', HOME: who ? who.home : (process.env.HOME ?? '/') };
+    await new Promise<void>((resolve, reject) => {
+      const child = spawn(command, args, { cwd: '/', env, stdio: 'ignore', detached: true, ...(who ? { uid: who.uid, gid: who.gid } : {}) });
+      child.once('error', reject);
+      child.once('spawn', () => {
+        child.unref();
+        resolve();
+      });
+    });
+  }
+
   /** Like run, but a non-zero exit becomes an Error carrying the command's stderr. */
   async runChecked(command: string, args: string[], opts: RunOptions = {}): Promise<RunResult> {
     const res = await this.run(command, args, opts);

@@ -16,12 +16,18 @@ export type ReplayExpectation =
   | { kind: 'before-lsn'; lsn: string }
   | { kind: 'consistency' };
 
+const common = { recovery_target_timeline: 'latest', recovery_target_action: 'promote' };
+
+/** The settings of a `time` expectation, which depend on the target alone. */
+export function timeTargetSettings(targetMicros: bigint): Record<string, SettingValue> {
+  return { recovery_target_time: formatRecoveryTargetTime(targetMicros), recovery_target_inclusive: true, ...common };
+}
+
 /** The recovery_target_* settings that make PostgreSQL stop where the expectation says. */
 export function recoveryTargetSettings(exp: ReplayExpectation): Record<string, SettingValue> {
-  const common = { recovery_target_timeline: 'latest', recovery_target_action: 'promote' };
   switch (exp.kind) {
     case 'time':
-      return { recovery_target_time: formatRecoveryTargetTime(BigInt(exp.target)), recovery_target_inclusive: true, ...common };
+      return timeTargetSettings(BigInt(exp.target));
     case 'after-lsn':
       return { recovery_target_lsn: exp.lsn, recovery_target_inclusive: true, ...common };
     case 'before-lsn':

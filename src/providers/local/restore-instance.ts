@@ -1,11 +1,13 @@
 import { existsSync } from 'node:fs';
-import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RewindError } from '../../recovery/errors';
 import { writeFileAtomic } from './backup-catalog';
 import { fileSize, findFreePort, pgCtlStart, pgCtlStatus, pgCtlStop, readTail, type ClusterStatus, type PgProcessRunner } from './pg-process';
-import { appendSettings, shellQuote } from './pg-settings';
+import { appendSettings, type SettingValue } from './pg-settings';
 import { recoveryTargetSettings, type ReplayExpectation } from './replay-log';
+import { spoolRestoreCommand } from './wal-prefetch';
 
 export const MARKER_CREATOR = 'rewind/local-postgres';
 
@@ -37,6 +39,8 @@ export class RestoreInstance {
   readonly logFile: string;
   readonly markerFile: string;
   readonly socketDir: string;
+  /** Holds the WAL prefetcher's spool: one subdirectory per copy of the backup (see wal-prefetch.ts). */
+  readonly spoolRoot: string;
 
   constructor(
     readonly root: string,
@@ -50,6 +54,7 @@ export class RestoreInstance {
     this.logFile = join(this.dir, 'server.log');
     this.markerFile = join(this.dir, 'rewind-restore.json');
     this.socketDir = join(this.dir, 'run');
+    this.spoolRoot = join(this.dir, 'wal-spool');
   }
 
   /** undefined: nothing there; 'foreign': a directory Rewind did not create (no valid marker). */
@@ -75,12 +80,38 @@ export class RestoreInstance {
    * and log settings the replay check can parse. Then creates recovery.signal.
    */
   async prepare(runner: PgProcessRunner, opts: { backupPath: string; archiveDir: string; port: number; expectation: ReplayExpectation }): Promise<void> {
+    await this.clear(runner);
+    await this.copyBackup(runner, opts.backupPath);
+    const spoolDir = await this.newSpool(runner);
+    await this.configure(runner, { archiveDir: opts.archiveDir, spoolDir, port: opts.port, targetSettings: recoveryTargetSettings(opts.expectation) });
+  }
+
+  /** Stops a server started here before and empties the data directory and the spool. */
+  async clear(runner: PgProcessRunner): Promise<void> {
+    await this.stop(runner);
+    await this.removeSpool();
     await rm(this.dataDir, { recursive: true, force: true });
     await runner.ensureOwnedDir(this.dir, 0o750);
     await runner.ensureOwnedDir(this.socketDir, 0o700);
-    await runner.runChecked('/bin/cp', ['-a', opts.backupPath, this.dataDir]);
+  }
+
+  /** A fresh, empty spool directory for one copy's prefetcher and restore_command. */
+  async newSpool(runner: PgProcessRunner): Promise<string> {
+    await runner.ensureOwnedDir(this.spoolRoot, 0o700);
+    const dir = join(this.spoolRoot, randomBytes(4).toString('hex'));
+    await runner.ensureOwnedDir(dir, 0o700);
+    return dir;
+  }
+
+  /** The copy half of prepare, into a directory clear() emptied. */
+  async copyBackup(runner: PgProcessRunner, backupPath: string): Promise<void> {
+    await runner.runChecked('/bin/cp', ['-a', backupPath, this.dataDir]);
     await emptyDir(join(this.dataDir, 'pg_wal'));
     for (const stale of ['postmaster.pid', 'postmaster.opts', 'standby.signal']) await rm(join(this.dataDir, stale), { force: true });
+  }
+
+  /** The settings half of prepare, on a data directory copyBackup made; `targetSettings` from replay-log. */
+  async configure(runner: PgProcessRunner, opts: { archiveDir: string; spoolDir: string; port: number; targetSettings: Record<string, SettingValue> }): Promise<void> {
     const socketUsable = `${this.socketDir}/.s.PGSQL.${opts.port}`.length <= MAX_SOCKET_PATH;
     await appendSettings(
       this.dataDir,
@@ -89,7 +120,7 @@ export class RestoreInstance {
         listen_addresses: '127.0.0.1',
         unix_socket_directories: socketUsable ? this.socketDir : '',
         archive_mode: 'off',
-        restore_command: `cp ${shellQuote(opts.archiveDir)}/%f "%p"`,
+        restore_command: spoolRestoreCommand(opts.archiveDir, opts.spoolDir),
         hot_standby: true,
         logging_collector: false,
         log_destination: 'stderr',
@@ -97,7 +128,7 @@ export class RestoreInstance {
         lc_messages: 'C',
         log_timezone: 'UTC',
         timezone: 'UTC',
-        ...recoveryTargetSettings(opts.expectation),
+        ...opts.targetSettings,
       },
       `point-in-time restore by Rewind (${this.name})`,
     );
@@ -126,6 +157,25 @@ export class RestoreInstance {
     }
   }
 
+  /**
+   * Drops what prefetchers spooled and replay did not take. The spool is renamed away first, so
+   * a prefetcher still running finds its directory gone and stops instead of writing on.
+   */
+  async removeSpool(): Promise<void> {
+    if (!existsSync(this.spoolRoot)) return;
+    const doomed = `${this.spoolRoot}.discarded-${randomBytes(4).toString('hex')}`;
+    await rename(this.spoolRoot, doomed);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await rm(doomed, { recursive: true, force: true });
+      } catch (err) {
+        // A copy that was already under way may add its file while rm empties the directory.
+        if ((err as NodeJS.ErrnoException).code !== 'ENOTEMPTY' || attempt >= 5) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
   status(runner: PgProcessRunner): Promise<ClusterStatus> {
     return pgCtlStatus(runner, this.dataDir);
   }
@@ -136,6 +186,7 @@ export class RestoreInstance {
 
   async remove(runner: PgProcessRunner): Promise<void> {
     await this.stop(runner);
+    await this.removeSpool();
     await rm(this.dir, { recursive: true, force: true });
   }
 }

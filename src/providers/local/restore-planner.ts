@@ -13,10 +13,17 @@ import {
 import type { PgProcessRunner } from './pg-process';
 import { formatLsn, parseLsn, segmentNumber, segmentStart } from './pg-lsn';
 import { dateToMicros, type Micros } from './pg-time';
-import type { ReplayExpectation } from './replay-log';
+import { timeTargetSettings, type ReplayExpectation } from './replay-log';
+import type { SettingValue } from './pg-settings';
 import { restorableWindow, type LocalWindow } from './restorable-window';
 import type { WalArchive } from './wal-archive';
 import { RewindError } from '../../recovery/errors';
+
+export interface LikelyPlan {
+  backup: BackupRecord;
+  /** The recovery_target_* settings the plan will most likely use, when the window tells. */
+  targetSettings?: Record<string, SettingValue>;
+}
 
 export interface RestorePlan {
   backup: BackupRecord;
@@ -51,26 +58,48 @@ export class RestorePlanner {
     return { backups, window: restorableWindow(backups, last, { segment: missing, ...(archiveLast ? { archiveLastTransaction: archiveLast } : {}) }) };
   }
 
+  /**
+   * What `plan` will most likely decide, from the catalog and the window alone (no verification,
+   * no WAL read), after the same cheap refusals `plan` makes: the backup, and for a time inside
+   * the window the recovery target settings too. Lets the caller copy and even start replaying
+   * while `plan` checks; the caller must compare with the real plan. Undefined when only `plan`
+   * can tell.
+   */
+  async likely(target: RestoreTarget): Promise<LikelyPlan | undefined> {
+    const { backups, window } = await this.window();
+    if (!window) throw noValidBackup();
+    const validNewestFirst = backups.filter((b) => b.valid).reverse();
+    refuseOutsideWindow(target, window, validNewestFirst);
+    switch (target.kind) {
+      case 'time': {
+        const backup = validNewestFirst.find((b) => Date.parse(b.finishedAt) <= target.at.getTime());
+        if (!backup) return undefined;
+        const at = dateToMicros(target.at);
+        // Before the last archived transaction, plan stops "before the first commit after at".
+        const last = window.lastTransaction;
+        return { backup, ...(last && at < last.at ? { targetSettings: timeTargetSettings(at) } : {}) };
+      }
+      case 'latest':
+        return validNewestFirst[0] ? { backup: validNewestFirst[0] } : undefined;
+      case 'backup': {
+        const named = backups.find((b) => b.id === target.backupId && b.valid);
+        return named ? { backup: named } : undefined;
+      }
+    }
+  }
+
   async plan(target: RestoreTarget): Promise<RestorePlan> {
     const { backups, window } = await this.window();
     if (!window) throw noValidBackup();
     const validNewestFirst = backups.filter((b) => b.valid).reverse();
     switch (target.kind) {
       case 'time': {
-        if (target.at.getTime() < window.earliest.getTime()) throw targetBeforeOldestBackup(target.at, window);
-        if (target.at.getTime() > window.latest.getTime()) {
-          const archiveLast = window.gap?.archiveLastTransaction;
-          if (window.gap && archiveLast && dateToMicros(target.at) <= archiveLast.at + 999n) {
-            throw walGap(window.gap.segment, 'missing from the archive', validNewestFirst[0]?.id ?? '?', window);
-          }
-          throw targetAfterLatestCommit(target.at, window);
-        }
+        refuseOutsideWindow(target, window, validNewestFirst);
         const candidates = validNewestFirst.filter((b) => Date.parse(b.finishedAt) <= target.at.getTime());
         return this.planToTime(dateToMicros(target.at), candidates, window, target.at);
       }
       case 'latest': {
-        // Restoring "latest" across a hole would quietly lose the WAL after it: refuse, say where.
-        if (window.gap) throw walGap(window.gap.segment, 'missing from the archive', validNewestFirst[0]?.id ?? '?', window);
+        refuseOutsideWindow(target, window, validNewestFirst);
         const at = window.lastTransaction?.at ?? dateToMicros(window.latest);
         return this.planToTime(at, validNewestFirst, window, window.latest);
       }
@@ -83,9 +112,12 @@ export class RestorePlanner {
     const warnings: string[] = [];
     const problems: string[] = [];
     for (const backup of candidates) {
+      // Verifying the backup and reading the WAL are independent; the scan's verdict only counts
+      // for a backup that verified.
+      const scan = this.assertSingleTimeline(backup).then(() => this.expectationForTime(backup, at, window));
+      scan.catch(() => undefined);
       if (!(await this.verified(backup, warnings, problems))) continue;
-      await this.assertSingleTimeline(backup);
-      const expectation = await this.expectationForTime(backup, at, window);
+      const expectation = await scan;
       if (expectation === 'backup-too-late') continue;
       if (warnings.length > 0) warnings.push(`Restoring from the older backup ${backup.id} (finished ${backup.finishedAt}) instead; replay takes longer.`);
       return { backup, expectation, warnings, window };
@@ -165,5 +197,22 @@ export class RestorePlanner {
     }
     if (stop.lsn < end) return 'backup-too-late';
     return { kind: 'time', target: at.toString(), stopBefore: { xid: stop.xid, kind: stop.kind, at: stop.at.toString(), lsn: formatLsn(stop.lsn) } };
+  }
+}
+
+/** The refusals that need only the window: a time outside it, or restoring across a WAL gap. */
+function refuseOutsideWindow(target: RestoreTarget, window: LocalWindow, validNewestFirst: BackupRecord[]): void {
+  const newest = validNewestFirst[0]?.id ?? '?';
+  if (target.kind === 'latest') {
+    // Restoring "latest" across a hole would quietly lose the WAL after it: refuse, say where.
+    if (window.gap) throw walGap(window.gap.segment, 'missing from the archive', newest, window);
+    return;
+  }
+  if (target.kind !== 'time') return;
+  if (target.at.getTime() < window.earliest.getTime()) throw targetBeforeOldestBackup(target.at, window);
+  if (target.at.getTime() > window.latest.getTime()) {
+    const archiveLast = window.gap?.archiveLastTransaction;
+    if (window.gap && archiveLast && dateToMicros(target.at) <= archiveLast.at + 999n) throw walGap(window.gap.segment, 'missing from the archive', newest, window);
+    throw targetAfterLatestCommit(target.at, window);
   }
 }
