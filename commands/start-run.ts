@@ -3,6 +3,7 @@ import { reviveTarget, serializeTarget } from '../src/persistence/run-rows';
 import type { RestoreTarget, SourceDescription } from '../src/providers/ports';
 import { mayStartRun } from '../src/recovery/approval-policy';
 import { RewindError } from '../src/recovery/errors';
+import { startPreemptingDrill } from '../src/recovery/drill-preemption';
 import { buildRecoveryPlan, planSubject } from '../src/recovery/plans';
 import { checkTargetInWindow } from '../src/recovery/restore-window';
 import { context } from '../src/slack/blocks';
@@ -47,9 +48,11 @@ export async function executeStartRun(data: Record<string, unknown>, who: Reques
   if (problem) return [{ text: `❌ ${escapeClip(problem.message, 800)} Nothing was started.` }];
   const plan = buildRecoveryPlan(planSubject(db.name, providers, db.validation.length), target);
   let runId: string;
+  let preempted: string | undefined;
   try {
-    const run = await svc.engine.start({ plan, requestedBy: who.user, channel: who.channel, meta: { requestedVia: 'slack' } });
-    runId = run.id;
+    const started = await startPreemptingDrill(svc.engine, svc.store, { plan, requestedBy: who.user, channel: who.channel, meta: { requestedVia: 'slack' } });
+    runId = started.run.id;
+    preempted = started.preemptedDrill;
   } catch (err) {
     if (err instanceof RewindError) return [{ text: `❌ ${err.userMessage} Nothing was started.` }];
     throw err;
@@ -62,7 +65,8 @@ export async function executeStartRun(data: Record<string, unknown>, who: Reques
     rtoMs: db.rto,
     rpoMs: db.rpo,
   });
-  const started = context([`Run \`${runId}\` is created and waits for the restore approval; its live message is in this channel. To stop it: \`/dr abort ${runId}\`.`]);
+  const note = preempted ? `The drill ${preempted} that was running on ${db.name} was aborted to make way; its sandbox is being torn down. ` : '';
+  const started = context([`${note}Run \`${runId}\` is created and waits for the restore approval; its live message is in this channel. To stop it: \`/dr abort ${runId}\`.`]);
   return [{ text: preflight.text, blocks: [...preflight.blocks, started] }];
 }
 
