@@ -43,6 +43,7 @@ export const DEMO_VARIABLES: DemoVariable[] = [
   { name: 'REWIND_DEMO_DIR', default: '.rewind/demo', description: 'where the demo keeps its clusters, WAL archive, backups and logs' },
   { name: 'REWIND_DEMO_WRITE_MS', default: '200', description: 'milliseconds between the write load\'s inserts' },
   { name: 'REWIND_DEMO_ARCHIVE_TIMEOUT', default: '10', description: 'archive_timeout of the source in seconds (how fresh "latest" is)' },
+  { name: 'REWIND_DEMO_SEED_ORDERS', default: '5000', description: 'orders a new demo database starts with' },
   { name: 'DATABASE_URL', default: 'postgres://postgres@127.0.0.1:5432/rewind', description: "Rewind's own store (created if missing)" },
   { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', description: 'Redis for the step queue' },
 ];
