@@ -6,7 +6,7 @@ import type { Scrubber } from './audit-log';
 import { auditTrail } from './audit-log';
 import { abortRun, approveGate, beginCutoverRollback, finishRollback, listReconcilable, markCompensated, resumeRun, takeOverExpiredLease, type GateDecision } from './run-commands';
 import { activeRunFor, countRunsByStatus, createRun, listRuns, loadRun, mergeRunMeta, saveStepState, type NewRun } from './run-store';
-import { claimStep, recordOutcome, renewLease } from './step-claims';
+import { claimStep, recordOutcome, releaseLease, renewLease } from './step-claims';
 import type { StepResult } from '../recovery/engine-ports';
 
 /** PostgreSQL implementation of the engine's RunStore; `scrub` keeps secrets out of the audit trail. */
@@ -43,8 +43,11 @@ export class PgRunStore implements RunStore {
   renewLease(t: StepTicket, owner: string, leaseMs: number) {
     return renewLease(this.pool, t, owner, leaseMs);
   }
-  saveStepState(runId: string, idx: number, patch: Record<string, unknown>) {
-    return saveStepState(this.pool, runId, idx, patch);
+  saveStepState(runId: string, idx: number, patch: Record<string, unknown>, owner?: string) {
+    return saveStepState(this.pool, runId, idx, patch, owner);
+  }
+  releaseLease(runId: string, idx: number, owner: string) {
+    return releaseLease(this.pool, runId, idx, owner);
   }
   recordOutcome(t: StepTicket, owner: string, result: StepResult) {
     return recordOutcome(this.pool, this.scrub, t, owner, result);

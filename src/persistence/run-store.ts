@@ -105,8 +105,20 @@ export async function countRunsByStatus(db: Queryable): Promise<Record<string, n
 }
 
 /** Step-local facts survive abort and crashes; merged so concurrent keys do not clobber each other. */
-export async function saveStepState(db: Queryable, runId: string, idx: number, patch: Record<string, unknown>): Promise<void> {
-  await db.query('UPDATE steps SET state = state || $3::jsonb WHERE run_id = $1 AND idx = $2', [runId, idx, JSON.stringify(patch)]);
+export async function saveStepState(db: Queryable, runId: string, idx: number, patch: Record<string, unknown>, owner?: string): Promise<void> {
+  const res = await db.query('UPDATE steps SET state = state || $3::jsonb WHERE run_id = $1 AND idx = $2 AND ($4::text IS NULL OR lease_owner = $4)', [
+    runId,
+    idx,
+    JSON.stringify(patch),
+    owner ?? null,
+  ]);
+  if (owner && res.rowCount === 0) {
+    throw new RewindError({
+      code: 'LEASE_LOST',
+      userMessage: `Step ${idx + 1} of run ${runId} was taken over by another worker while this one ran; this execution stopped without saving.`,
+      retryable: true,
+    });
+  }
 }
 
 export async function mergeRunMeta(db: Queryable, runId: string, patch: Record<string, unknown>): Promise<void> {

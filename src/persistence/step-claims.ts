@@ -42,13 +42,36 @@ export async function claimStep(pool: Pool, scrub: Scrubber, t: StepTicket, owne
   });
 }
 
+/**
+ * Extends the lease while `owner` (unique per execution) still holds it, whatever the step's
+ * attempt now is: an execution that outlived its timeout keeps the step fenced until it ends.
+ */
 export async function renewLease(pool: Pool, t: StepTicket, owner: string, leaseMs: number): Promise<boolean> {
   const res = await pool.query(
-    `UPDATE steps SET lease_until = now() + ($5 || ' milliseconds')::interval
-      WHERE run_id = $1 AND idx = $2 AND attempt = $3 AND wake = $4 AND lease_owner = $6`,
-    [t.runId, t.idx, t.attempt, t.wake, String(leaseMs), owner],
+    `UPDATE steps SET lease_until = now() + ($3 || ' milliseconds')::interval
+      WHERE run_id = $1 AND idx = $2 AND lease_owner = $4`,
+    [t.runId, t.idx, String(leaseMs), owner],
   );
   return res.rowCount === 1;
+}
+
+export async function releaseLease(pool: Pool, runId: string, idx: number, owner: string): Promise<void> {
+  await pool.query('UPDATE steps SET lease_owner = NULL, lease_until = NULL WHERE run_id = $1 AND idx = $2 AND lease_owner = $3', [runId, idx, owner]);
+}
+
+/** What reaches the store from an execution is scrubbed like the audit trail: it is shown in Slack. */
+function scrubResult(scrub: Scrubber, result: StepResult): StepResult {
+  const text = (s: string | undefined) => (s === undefined ? undefined : String(scrub({ s }).s));
+  switch (result.type) {
+    case 'done':
+      return { ...result, output: result.output && scrub(result.output), detail: text(result.detail) };
+    case 'wait':
+    case 'gate':
+      return { ...result, detail: text(result.detail) };
+    case 'retry':
+    case 'fail':
+      return { ...result, error: scrub({ ...result.error }) as unknown as typeof result.error };
+  }
 }
 
 
@@ -63,7 +86,8 @@ export interface RecordOutcome {
  * Writes what an execution decided, only if this worker still holds that exact ticket (a
  * taken-over or aborted step discards the late result but keeps the lease released).
  */
-export async function recordOutcome(pool: Pool, scrub: Scrubber, t: StepTicket, owner: string, result: StepResult): Promise<RecordOutcome> {
+export async function recordOutcome(pool: Pool, scrub: Scrubber, t: StepTicket, owner: string, unscrubbed: StepResult): Promise<RecordOutcome> {
+  const result = scrubResult(scrub, unscrubbed);
   return withTransaction(pool, async (db) => {
     const run = await loadRun(db, t.runId, true);
     const step = run?.steps[t.idx];
@@ -92,12 +116,12 @@ export async function recordOutcome(pool: Pool, scrub: Scrubber, t: StepTicket, 
       case 'retry': {
         const attempt = step.attempt + 1;
         const nextAt = new Date(Date.now() + result.delayMs);
-        await transitionStep(db, scrub, step, 'waiting', actor, { nextAt, attempt, wake: 0, error: result.error, releaseLease: true });
+        await transitionStep(db, scrub, step, 'waiting', actor, { nextAt, attempt, wake: 0, error: result.error, releaseLease: !result.keepLease });
         await appendAudit(db, { actor, runId: run.id, stepIdx: step.idx, action: 'step.retry_scheduled', detail: { attempt, delayMs: result.delayMs, error: result.error } }, scrub);
         return { accepted: true, run: (await loadRun(db, run.id)) as Run, next: { ticket: { ...t, attempt, wake: 0 }, delayMs: result.delayMs } };
       }
       case 'fail': {
-        await transitionStep(db, scrub, step, 'failed', actor, { error: result.error });
+        await transitionStep(db, scrub, step, 'failed', actor, { error: result.error, releaseLease: !result.keepLease });
         await transitionRun(db, scrub, run, 'failed', actor, { step: step.name, code: result.error.code }, { error: { ...result.error, step: step.idx } });
         return { accepted: true, run: (await loadRun(db, run.id)) as Run };
       }

@@ -9,8 +9,8 @@ export type StepResult =
   | { type: 'done'; output?: Record<string, unknown>; detail?: string }
   | { type: 'wait'; delayMs: number; detail?: string }
   | { type: 'gate'; detail?: string }
-  | { type: 'retry'; error: ErrorRecord; delayMs: number }
-  | { type: 'fail'; error: ErrorRecord };
+  | { type: 'retry'; error: ErrorRecord; delayMs: number; keepLease?: boolean }
+  | { type: 'fail'; error: ErrorRecord; keepLease?: boolean };
 
 export interface Reconcilable {
   runId: string;
@@ -24,7 +24,9 @@ export interface RunStore {
   getRun(id: string): Promise<Run | undefined>;
   claimStep(t: StepTicket, owner: string, leaseMs: number): Promise<ClaimResult>;
   renewLease(t: StepTicket, owner: string, leaseMs: number): Promise<boolean>;
-  saveStepState(runId: string, idx: number, patch: Record<string, unknown>): Promise<void>;
+  /** Fenced: writes only while `owner` holds the step's lease, else throws LEASE_LOST. */
+  saveStepState(runId: string, idx: number, patch: Record<string, unknown>, owner?: string): Promise<void>;
+  releaseLease(runId: string, idx: number, owner: string): Promise<void>;
   recordOutcome(t: StepTicket, owner: string, result: StepResult): Promise<{ accepted: boolean; run?: Run; next?: ScheduledStep }>;
   approveGate(d: { runId: string; gate: string; planHash: string; actor: string }): Promise<{ run: Run; next?: ScheduledStep }>;
   abortRun(runId: string, actor: string, reason: string, needsCompensation: (s: Step) => boolean): Promise<{ run: Run; compensate: boolean }>;

@@ -52,7 +52,10 @@ export class StepExecutor {
 
   async execute(t: StepTicket): Promise<ExecuteResult> {
     const { store } = this.opts;
-    const claim = await store.claimStep(t, this.workerId, this.leaseMs);
+    // One owner per execution, so a job redelivered to this same process cannot claim a step
+    // that this process is still running.
+    const owner = `${this.workerId}:${randomBytes(3).toString('hex')}`;
+    const claim = await store.claimStep(t, owner, this.leaseMs);
     if (!claim.ok) {
       this.log.info({ ticket: t, reason: claim.reason }, 'step ticket dropped');
       return { executed: false, reason: claim.reason };
@@ -60,9 +63,32 @@ export class StepExecutor {
     const { run, step } = claim;
     this.opts.observer?.runChanged(run, 'step.started');
     const started = Date.now();
-    const policy = this.policyFor(step.kind);
-    const result = await this.runProcessor(run, step, policy);
-    const outcome = await store.recordOutcome(t, this.workerId, result);
+    const ac = new AbortController();
+    const heartbeat = setInterval(() => {
+      store.renewLease(t, owner, this.leaseMs).then(
+        (held) => {
+          if (!held) ac.abort();
+        },
+        () => undefined,
+      );
+    }, Math.max(50, Math.floor(this.leaseMs / 3)));
+    const { result, stillRunning } = await this.runProcessor(run, step, this.policyFor(step.kind), owner, ac);
+    let outcome: Awaited<ReturnType<RunStore['recordOutcome']>>;
+    try {
+      outcome = await store.recordOutcome(t, owner, stillRunning && (result.type === 'retry' || result.type === 'fail') ? { ...result, keepLease: true } : result);
+    } finally {
+      if (stillRunning) {
+        // A timed-out execution keeps the step fenced (lease renewed) until it really ends, so
+        // the retry cannot run beside it; then the lease goes and the retry is enqueued again.
+        void stillRunning.then(async () => {
+          clearInterval(heartbeat);
+          await store.releaseLease(run.id, step.idx, owner).catch(() => undefined);
+          if (outcome?.next) await this.schedule(outcome.next.ticket, outcome.next.delayMs);
+        });
+      } else {
+        clearInterval(heartbeat);
+      }
+    }
     this.opts.onStepFinished?.(step.kind, result.type, (Date.now() - started) / 1000);
     if (!outcome.accepted) return { executed: false, reason: 'result discarded: the step moved on while it ran' };
     if (outcome.run) this.opts.observer?.runChanged(outcome.run, `step.${result.type}`);
@@ -79,21 +105,23 @@ export class StepExecutor {
     }
   }
 
-  private async runProcessor(run: Run, step: Step, policy: StepPolicy): Promise<StepResult> {
+  /**
+   * Runs the processor under the policy's timeout. When the timeout wins, the processor is told
+   * (its signal aborts) but may still be running: `stillRunning` settles when it really ends.
+   */
+  private async runProcessor(run: Run, step: Step, policy: StepPolicy, owner: string, ac: AbortController): Promise<{ result: StepResult; stillRunning?: Promise<unknown> }> {
     const processor = this.opts.processors.get(step.kind);
     if (!processor) {
-      return { type: 'fail', error: { code: 'NO_PROCESSOR', message: `Rewind has no processor for step kind "${step.kind}". Upgrade the worker or abort the run.`, retryable: false } };
+      return { result: { type: 'fail', error: { code: 'NO_PROCESSOR', message: `Rewind has no processor for step kind "${step.kind}". Upgrade the worker or abort the run.`, retryable: false } } };
     }
     if (step.startedAt && Date.now() - step.startedAt.getTime() > policy.deadlineMs) {
-      return { type: 'fail', error: deadlineError(step, policy) };
+      return { result: { type: 'fail', error: deadlineError(step, policy) } };
     }
-    const ac = new AbortController();
-    const heartbeat = setInterval(() => {
-      this.opts.store.renewLease({ runId: run.id, idx: step.idx, attempt: step.attempt, wake: step.wake }, this.workerId, this.leaseMs).catch(() => undefined);
-    }, Math.max(50, Math.floor(this.leaseMs / 3)));
     let timer: NodeJS.Timeout | undefined;
+    let timedOut = false;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => {
+        timedOut = true;
         ac.abort();
         reject(new RewindError({ code: 'STEP_TIMEOUT', userMessage: `"${step.name}" did not finish within ${Math.round(policy.timeoutMs / 1000)} s.`, retryable: true }));
       }, policy.timeoutMs);
@@ -104,22 +132,23 @@ export class StepExecutor {
       signal: ac.signal,
       actor: run.requestedBy,
       save: async (patch) => {
-        await this.opts.store.saveStepState(run.id, step.idx, patch);
+        await this.opts.store.saveStepState(run.id, step.idx, patch, owner);
         Object.assign(step.state, patch);
       },
       outputOf: (kind) => [...run.steps].reverse().find((s) => s.kind === kind && s.status === 'succeeded')?.output ?? undefined,
     };
+    const running = processor.run(ctx);
     try {
-      const outcome: StepOutcome = await Promise.race([processor.run(ctx), timeout]);
-      if (outcome.type === 'wait') return { type: 'wait', delayMs: outcome.retryAfterMs ?? policy.pollMs, detail: outcome.detail };
-      return outcome;
+      const outcome: StepOutcome = await Promise.race([running, timeout]);
+      if (outcome.type === 'wait') return { result: { type: 'wait', delayMs: outcome.retryAfterMs ?? policy.pollMs, detail: outcome.detail } };
+      return { result: outcome };
     } catch (err) {
       const error = toErrorRecord(err);
       this.log.warn({ runId: run.id, step: step.name, attempt: step.attempt, error }, 'step execution failed');
-      if (error.retryable && step.attempt < policy.maxAttempts) return { type: 'retry', error, delayMs: backoffDelay(policy, step.attempt + 1) };
-      return { type: 'fail', error: error.retryable ? exhausted(error, step.attempt) : error };
+      const stillRunning = timedOut ? running.catch(() => undefined) : undefined;
+      if (error.retryable && step.attempt < policy.maxAttempts) return { result: { type: 'retry', error, delayMs: backoffDelay(policy, step.attempt + 1) }, stillRunning };
+      return { result: { type: 'fail', error: error.retryable ? exhausted(error, step.attempt) : error }, stillRunning };
     } finally {
-      clearInterval(heartbeat);
       clearTimeout(timer);
     }
   }
