@@ -121,7 +121,7 @@ function summaryText(run: Run, now: Date, ctx: RenderContext): string {
   const ended = run.finishedAt ? `, at ${dualClock(run.finishedAt, ctx.zone)}` : '';
   switch (run.status) {
     case 'succeeded':
-      return `✅ *${pathLabel(run.path)} of ${run.database} succeeded in ${elapsed}*${ended}; ${verdict}.`;
+      return `✅ *${pathLabel(run.path)} of ${run.database} succeeded in ${elapsed}*${ended}; ${verdict}.${nextAfterCutover(run)}`;
     case 'aborted': {
       const rollback = cutoverRollbackOf(run);
       if (rollback) {
@@ -136,6 +136,21 @@ function summaryText(run: Run, now: Date, ctx: RenderContext): string {
       return `❌ *Failed${where}* after ${elapsed}${ended}; ${run.database} is not recovered yet (RTO ${rto}).`;
     }
   }
+}
+
+/** LOCAL_PROVIDER of providers/local, not imported so this pure renderer stays free of that adapter. */
+const LOCAL_SOURCE_PROVIDER = 'local-postgres';
+
+/**
+ * After a cutover elsewhere, rewind.yml still names the replaced database, which later runs
+ * refuse (SOURCE_REPLACED) until the source is pointed at the restored one.
+ */
+function nextAfterCutover(run: Run): string {
+  const cutOver = run.steps.some((s) => s.kind === 'cutover' && s.status === 'succeeded' && !s.compensatedAt);
+  const restore = run.steps.find((s) => s.kind === 'restore');
+  const ref = (restore?.output?.ref ?? restore?.state.ref) as { id?: unknown; provider?: unknown } | undefined;
+  if (!cutOver || typeof ref?.id !== 'string' || ref.provider === LOCAL_SOURCE_PROVIDER) return '';
+  return `\nNext: point rewind.yml's source at \`${escapeClip(ref.id, 100)}\`.`;
 }
 
 /** "Restore approved by <@U…> at 10:04 UTC", one line per decision. */

@@ -16,6 +16,7 @@ import { findCluster, findInstance, INVISIBLE_GRACE_MS, refField, requireCluster
 import { clusterRestoreSettings, type AuroraClusterOverrides } from './rds-restore-settings';
 import { statusMeaning } from './rds-status';
 import { adoptionRefused, discardRefused, ownership, restoreTags, runIdFromTags } from './rds-tags';
+import { refuseReplacedSource } from './replaced-source';
 import { checkRdsIdentifier, checkTargetInWindow } from './restore-window-check';
 import { writerInstanceSettings, type WriterSettings } from './aurora-writer';
 
@@ -50,6 +51,7 @@ export class AuroraClusterRecoverySource implements RecoverySource {
 
   async describe(): Promise<SourceDescription> {
     const source = await requireCluster(this.rds, this.opts.sourceClusterId);
+    await refuseReplacedSource(this.rds, 'cluster', this.opts.sourceClusterId, source.TagList);
     const backups = await clusterSnapshots(this.rds, this.opts.sourceClusterId);
     return { engine: source.Engine ?? 'aurora-postgresql', window: this.window(source), backups };
   }

@@ -15,6 +15,7 @@ import { findInstance, INVISIBLE_GRACE_MS, refField, requireInstance, startedMsA
 import { instanceRestoreSettings, type RdsInstanceOverrides } from './rds-restore-settings';
 import { statusMeaning } from './rds-status';
 import { adoptionRefused, discardRefused, ownership, restoreTags, runIdFromTags } from './rds-tags';
+import { refuseReplacedSource } from './replaced-source';
 import { checkRdsIdentifier, checkTargetInWindow } from './restore-window-check';
 
 export const RDS_INSTANCE_PROVIDER = 'aws-rds-instance';
@@ -48,6 +49,7 @@ export class RdsInstanceRecoverySource implements RecoverySource {
 
   async describe(): Promise<SourceDescription> {
     const source = await requireInstance(this.rds, this.opts.sourceInstanceId);
+    await refuseReplacedSource(this.rds, 'instance', this.opts.sourceInstanceId, source.TagList);
     const window = await this.window(source);
     const backups = await instanceSnapshots(this.rds, this.opts.sourceInstanceId);
     return { engine: source.Engine ?? 'postgres', window, backups };

@@ -90,6 +90,14 @@ describe('AWS path: PITR of an RDS instance through secret, restart and health c
     expect(w.rds.server.calls.filter((c) => c.action.startsWith('Delete'))).toEqual([]);
   });
 
+  it('refuses to restore the replaced instance again, naming the one now in service', async () => {
+    const source = w.providers.get('orders')?.source;
+    await expect(source?.describe()).rejects.toMatchObject({
+      code: 'SOURCE_REPLACED',
+      userMessage: expect.stringContaining(`orders was replaced by ${restored} in run ${runId}; restoring it would lose every write since that cutover. Update source.instanceId in rewind.yml to ${restored}`),
+    });
+  });
+
   it('rolls the cutover back: the previous secret is AWSCURRENT again, apps restart after it, health is re-checked', async () => {
     const healthBefore = w.app.count('/health');
     const started = await w.h.engine.rollbackCutover(runId, 'U0IC000001');

@@ -48,6 +48,15 @@ describe('render buttons', () => {
     expect(actionsOf(render(run, now, ctx).blocks)).toBeUndefined();
   });
 
+  it('says to point rewind.yml at the restored database after a cutover, except for a local source', () => {
+    const { run, now } = scenario('succeeded');
+    expect(JSON.stringify(render(run, now, ctx))).toContain("Next: point rewind.yml's source at `prod-db-01-dr-k3m9qz`.");
+    const local = { ...run, steps: run.steps.map((s) => (s.kind === 'restore' ? { ...s, output: { ref: { provider: 'local-postgres', id: 'x' } }, state: {} } : s)) };
+    expect(JSON.stringify(render(local, now, ctx))).not.toContain('Next: point');
+    const noCutover = { ...run, steps: run.steps.filter((s) => s.kind !== 'cutover') };
+    expect(JSON.stringify(render(noCutover, now, ctx))).not.toContain('Next: point');
+  });
+
   it('offers only a cutover rollback once succeeded, bound to the plan, typed for production', () => {
     const { run, now } = scenario('succeeded');
     const rollback = actionsOf(render(run, now, ctx).blocks);

@@ -54,6 +54,17 @@ describe('AuroraClusterRecoverySource', () => {
     expect(d.backups.map((b) => b.id)).toEqual(['rds:shop-2025-03-08']);
   });
 
+  it('refuses a source cluster a cutover replaced, naming the cluster that run restored', async () => {
+    const fields = fake.clusterFields('shop') ?? {};
+    fields.TagList = [{ Key: 'rewind-retained-role', Value: 'replaced' }, { Key: 'rewind-retained-by', Value: 'r-9' }, { Key: 'rewind-retain-until', Value: '2025-03-11T12:00:00Z' }];
+    fake.addInstance('shop-dr-9-1', { DBClusterIdentifier: 'shop-dr-9', TagList: tagged('r-9') });
+    fake.addCluster('shop-dr-9', { Engine: 'aurora-postgresql', TagList: tagged('r-9') });
+    await expect(source.describe()).rejects.toMatchObject({
+      code: 'SOURCE_REPLACED',
+      userMessage: expect.stringContaining('shop was replaced by shop-dr-9 in run r-9; restoring it would lose every write since that cutover. Update source.clusterId in rewind.yml to shop-dr-9'),
+    });
+  });
+
   it('restores the cluster, creates the writer only once the cluster is available, and polls to available', async () => {
     const at = new Date('2025-03-08T09:00:00Z');
     const ref = await source.startRestore({ target: { kind: 'time', at }, name: 'shop-dr-1', tags: runTags('1') });

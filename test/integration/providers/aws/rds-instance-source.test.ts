@@ -43,6 +43,21 @@ describe('RdsInstanceRecoverySource', () => {
     expect(d.backups[2]).toMatchObject({ valid: false, note: 'snapshot status is failed' });
   });
 
+  it('refuses a source a cutover replaced, naming the instance that run restored', async () => {
+    const fields = fake.instanceFields('orders') ?? {};
+    fields.TagList = [{ Key: 'rewind-retained-role', Value: 'replaced' }, { Key: 'rewind-retained-by', Value: 'r-7' }, { Key: 'rewind-retain-until', Value: '2025-03-11T12:00:00Z' }];
+    fake.addInstance('orders-dr-7', { Engine: 'postgres', TagList: [{ Key: 'managed-by', Value: 'rewind' }, { Key: 'rewind-run', Value: 'r-7' }] });
+    const err = await rejection(source.describe());
+    expect(err.code).toBe('SOURCE_REPLACED');
+    expect(err.userMessage).toBe(
+      'orders was replaced by orders-dr-7 in run r-7; restoring it would lose every write since that cutover. ' +
+        'Update source.instanceId in rewind.yml to orders-dr-7 (and restart Rewind), or remove the rewind-retained-role tag from orders if you rolled back by hand.',
+    );
+    // without the restored instance, the run is still named
+    fake.instances.delete('orders-dr-7');
+    expect((await rejection(source.describe())).userMessage).toContain('orders was replaced by the database run r-7 restored in run r-7');
+  });
+
   it('restores to a point in time, copying network, parameters and tags, and polls to available', async () => {
     const at = new Date('2025-03-08T10:02:00Z');
     const ref = await source.startRestore({ target: { kind: 'time', at }, name: 'orders-dr-42', tags: runTags('42') });
