@@ -1,5 +1,4 @@
 import type { DatabaseConfig } from '../config/schema';
-import { COMMANDS, type CommandRole, type CommandSpec } from './command-catalog';
 import { currentGate, isCutoverGate } from './gates';
 import type { Run } from './run';
 
@@ -75,46 +74,6 @@ export function needsTypedConfirmation(run: Run, db: Pick<DatabaseConfig, 'produ
 /** True when `typed` confirms `database` (surrounding spaces and backticks are forgiven, case is not). */
 export function typedConfirmationMatches(typed: string, database: string): boolean {
   return typed.trim().replace(/^`+|`+$/g, '') === database;
-}
-
-/** One line of /dr help: a command the caller may run, and for which databases. */
-export interface HelpEntry {
-  name: string;
-  usage: string;
-  summary: string;
-  /** What the command names: a database, a run (of one of `databases`), or nothing. */
-  scope: CommandSpec['scope'];
-  /** Databases (or databases whose runs) the caller may use it for; empty for commands without one. */
-  databases: string[];
-}
-
-/**
- * The commands `user` may run, each with the databases it applies to. With `channel`, a database
- * that only allows other channels is left out, so help never offers what would be refused here.
- */
-export function commandsFor(user: string, databases: readonly DatabaseAccess[] | Readonly<Record<string, DatabaseAccess>>, channel?: string | null): HelpEntry[] {
-  const list = Array.isArray(databases) ? [...databases] : Object.values(databases);
-  const usable = list.filter((db) => channel === undefined || channelRefusal(db, channel) === undefined);
-  const entries: HelpEntry[] = [];
-  for (const spec of COMMANDS) {
-    if (spec.scope === 'none') {
-      if (hasRole(user, spec.role)) entries.push(entry(spec, []));
-      continue;
-    }
-    const names = usable.filter((db) => hasRole(user, spec.role, db)).map((db) => db.name).sort();
-    if (names.length > 0) entries.push(entry(spec, names));
-  }
-  return entries;
-}
-
-function entry(spec: CommandSpec, databases: string[]): HelpEntry {
-  return { name: spec.name, usage: spec.usage, summary: spec.summary, scope: spec.scope, databases };
-}
-
-function hasRole(user: string, role: CommandRole, db?: DatabaseAccess): boolean {
-  if (role === 'anyone') return true;
-  if (db === undefined) return false;
-  return db.operators.includes(user) || (role === 'member' && db.approvers.includes(user));
 }
 
 function channelRefusal(db: DatabaseAccess, channel: string | null): Decision | undefined {

@@ -1,13 +1,21 @@
-import type { HelpEntry } from '../recovery/approval-policy';
 import { context, header, section, type Block, type SlackMessage } from './blocks';
 import { BLOCK } from './ids';
 import { escapeClip, escapeMrkdwn } from './mrkdwn';
 
-/** A help line; `example` is a complete command the caller could run as written. */
-export type HelpLine = HelpEntry & { example?: string };
+/** One line of /dr help: a command the caller may run; `example` is a complete command they could run as written. */
+export interface HelpLine {
+  name: string;
+  usage: string;
+  summary: string;
+  /** What the command names: a database, a run (of one of `databases`), or nothing. */
+  scope: 'database' | 'run' | 'none';
+  /** Databases (or databases whose runs) the caller may use it for; empty for commands without one. */
+  databases: string[];
+  example?: string;
+}
 
 /**
- * /dr help from the entries `commandsFor` (or the command registry) returns: only what the caller
+ * /dr help from the lines the command registry returns (commands/help.ts): only what the caller
  * may run, each with the databases it applies to and an example. Someone who may only read is
  * told how to get more.
  */

@@ -51,11 +51,6 @@ export function isAwsError(err: unknown, ...codes: string[]): boolean {
   return code !== undefined && codes.includes(code);
 }
 
-export function isThrottling(err: unknown): boolean {
-  const code = awsErrorCode(err);
-  return code !== undefined && THROTTLING.has(code);
-}
-
 function awsMessage(err: unknown): string {
   const msg = typeof err === 'object' && err !== null ? (err as SdkErrorShape).message : undefined;
   // Without its final period: the message is embedded in a sentence of Rewind's own.

@@ -21,8 +21,6 @@ const FAILURES: Record<string, (what: string) => string> = {
   stopped: (w) => `${w} is stopped; start it or discard it.`,
 };
 
-export const TERMINAL_STATUSES: readonly string[] = Object.keys(FAILURES);
-
 /** `what` names the resource for messages, e.g. "restored instance orders-dr-42". */
 export function statusMeaning(status: string | undefined, what: string): StatusMeaning {
   const s = status ?? 'unknown';

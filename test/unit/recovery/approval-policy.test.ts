@@ -1,4 +1,4 @@
-import { commandsFor, mayAbort, mayApprove, mayResume, mayStartRun, needsTypedConfirmation, typedConfirmationMatches, type DatabaseAccess } from '../../../src/recovery/approval-policy';
+import { mayAbort, mayApprove, mayResume, mayStartRun, needsTypedConfirmation, typedConfirmationMatches, type DatabaseAccess } from '../../../src/recovery/approval-policy';
 import { APPROVER, CHANNEL, IC, OPERATOR, scenario } from '../../support/run-factory';
 
 const STRANGER = 'U0STRANGER1';
@@ -99,34 +99,5 @@ describe('mayAbort and mayResume', () => {
   it('lets only operators resume', () => {
     expect(mayResume(OPERATOR, run, db())).toEqual({ allowed: true });
     expect(mayResume(APPROVER, run, db())).toMatchObject({ allowed: false });
-  });
-});
-
-describe('commandsFor', () => {
-  const databases = {
-    'prod-db-01': db({ channels: [CHANNEL] }),
-    'staging-db': db({ name: 'staging-db', operators: [OPERATOR, APPROVER], approvers: [] }),
-  };
-
-  it('lists every command with its databases for an operator', () => {
-    const entries = commandsFor(OPERATOR, databases);
-    expect(entries.map((e) => e.name)).toEqual(['pitr', 'restore', 'drill', 'failover', 'backups', 'resume', 'abort', 'status', 'help']);
-    expect(entries.find((e) => e.name === 'pitr')?.databases).toEqual(['prod-db-01', 'staging-db']);
-    expect(entries.find((e) => e.name === 'status')?.databases).toEqual([]);
-  });
-
-  it('lists only what an approver may run, per database', () => {
-    const entries = commandsFor(APPROVER, databases);
-    expect(entries.find((e) => e.name === 'pitr')?.databases).toEqual(['staging-db']);
-    expect(entries.find((e) => e.name === 'abort')?.databases).toEqual(['prod-db-01', 'staging-db']);
-  });
-
-  it('lists only read-only commands for someone with no role', () => {
-    expect(commandsFor(STRANGER, databases).map((e) => e.name)).toEqual(['status', 'help']);
-  });
-
-  it('leaves out databases the channel does not allow', () => {
-    expect(commandsFor(OPERATOR, databases, 'C0ELSEWHERE').find((e) => e.name === 'pitr')?.databases).toEqual(['staging-db']);
-    expect(commandsFor(OPERATOR, Object.values(databases), CHANNEL).find((e) => e.name === 'pitr')?.databases).toEqual(['prod-db-01', 'staging-db']);
   });
 });

@@ -1,4 +1,6 @@
-import { commandsFor } from '../../../src/recovery/approval-policy';
+import { COMMANDS } from '../../../commands/index';
+import { helpLines } from '../../../commands/help';
+import { parseConfig } from '../../../src/config/load';
 import { renderHelp } from '../../../src/slack/render-help';
 import { renderPreflight } from '../../../src/slack/render-preflight';
 import { expectGolden } from '../../support/golden';
@@ -35,24 +37,37 @@ describe('renderPreflight', () => {
 });
 
 describe('renderHelp', () => {
-  const databases = [
-    { name: 'prod-db-01', production: true, twoPersonRule: true, operators: [OPERATOR], approvers: [APPROVER], channels: undefined },
-    { name: 'staging-db', production: false, twoPersonRule: false, operators: [OPERATOR, APPROVER], approvers: [], channels: undefined },
-  ];
+  const config = parseConfig(`
+databases:
+  prod-db-01:
+    provider: rds-instance
+    rto: 30m
+    rpo: 5m
+    production: true
+    operators: [${OPERATOR}]
+    approvers: [${APPROVER}]
+    source: { instanceId: prod-db-01, region: eu-central-1 }
+  staging-db:
+    provider: rds-instance
+    rto: 30m
+    rpo: 5m
+    operators: [${OPERATOR}, ${APPROVER}]
+    source: { instanceId: staging-db, region: eu-central-1 }
+`);
+  const linesFor = (user: string) => helpLines(COMMANDS, user, config, 'C0INCIDENT1', undefined);
 
   it('lists an operator\'s commands with their databases, escaping placeholders', () => {
-    const message = renderHelp(commandsFor(OPERATOR, databases));
+    const message = renderHelp(linesFor(OPERATOR));
     expect(slackLimitProblems(message)).toEqual([]);
     expectGolden(__dirname, 'help-operator', message);
   });
 
   it('lists only what the caller may run', () => {
-    const text = JSON.stringify(renderHelp(commandsFor(APPROVER, databases)));
+    const text = JSON.stringify(renderHelp(linesFor(APPROVER)));
     expect(text).toContain('/dr pitr &lt;database&gt; &lt;time&gt;');
     expect(text).toContain('for staging-db');
-    const stranger = renderHelp(commandsFor('U0STRANGER1', databases));
-    expect(stranger.text).toBe('Rewind commands you may run here: /dr status, /dr help');
-    expect(JSON.stringify(stranger)).not.toContain('/dr pitr');
+    const stranger = renderHelp(linesFor('U0STRANGER1'));
+    expect(stranger.text).not.toContain('/dr pitr');
     expect(JSON.stringify(stranger)).toContain('You are not an operator or approver of any database usable in this channel.');
   });
 });
