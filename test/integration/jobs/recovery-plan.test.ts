@@ -45,7 +45,22 @@ describe('the PITR plan through the real step processors', () => {
     expect(failed.error).toMatchObject({ code: 'TARGET_AFTER_WINDOW', message: expect.stringContaining('2024-05-01T00:00:00Z to 2024-05-02T00:00:00Z') });
   });
 
-  it('discards the restored instance and rolls back the cutover when a run is aborted after them', async () => {
+  it('discards the restored instance when a run is aborted before its cutover', async () => {
+    const plan = buildRecoveryPlan({ ...subject, database: 'prod-db-04' }, { kind: 'latest' });
+    const run = await h.engine.start({ plan, requestedBy: 'U0REQUEST1' });
+    await h.waitFor(run.id, ['awaiting_approval']);
+    await h.engine.approve({ runId: run.id, gate: 'restore', planHash: run.planHash, actor: 'U0IC000001' });
+    const atCutover = await h.waitFor(run.id, ['awaiting_approval']);
+    expect(atCutover.currentStep).toBe(5);
+    await h.engine.abort(run.id, 'U0IC000001', 'wrong target');
+    const aborted = await h.waitFor(run.id, ['aborted', 'failed']);
+    expect(aborted.status).toBe('aborted');
+    const name = (aborted.steps[2]?.state.ref as { id: string }).id;
+    expect((await h.pool.query('SELECT discarded FROM test_resources WHERE name = $1', [name])).rows).toEqual([{ discarded: true }]);
+    expect((await h.pool.query('SELECT count(*)::int AS n FROM test_cutovers WHERE key LIKE $1', [`${run.id}:%`])).rows[0].n).toBe(0);
+  });
+
+  it('rolls back the cutover but keeps the restored instance (it may hold production writes) when a run is aborted after cutover', async () => {
     healthy = false;
     const plan = buildRecoveryPlan({ ...subject, database: 'prod-db-03' }, { kind: 'latest' });
     const run = await h.engine.start({ plan, requestedBy: 'U0REQUEST1' });
@@ -60,7 +75,7 @@ describe('the PITR plan through the real step processors', () => {
     const aborted = await h.waitFor(run.id, ['aborted', 'failed']);
     expect(aborted.status).toBe('aborted');
     const name = (aborted.steps[2]?.state.ref as { id: string }).id;
-    expect((await h.pool.query('SELECT discarded FROM test_resources WHERE name = $1', [name])).rows).toEqual([{ discarded: true }]);
+    expect((await h.pool.query('SELECT discarded FROM test_resources WHERE name = $1', [name])).rows).toEqual([{ discarded: false }]);
     expect((await h.pool.query('SELECT rolled_back FROM test_cutovers WHERE key LIKE $1', [`${run.id}:%`])).rows).toEqual([{ rolled_back: true }]);
     healthy = true;
   });
