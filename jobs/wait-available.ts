@@ -13,7 +13,9 @@ export function waitAvailableProcessor(providers: ProviderResolver): StepProcess
       const res = await providers(ctx.run.database).source.poll(ref);
       if (res.state === 'pending') return { type: 'wait', retryAfterMs: res.retryAfterMs, detail: res.detail ?? `${ref.id} is not available yet` };
       if (res.state === 'failed') {
-        throw new RewindError({ code: 'RESTORE_FAILED', userMessage: `The restore into ${ref.id} failed: ${res.reason}` });
+        // Not /dr resume: the restore step keeps its ref, so a resume would poll the same failed restore.
+        const reason = /[.!?]$/.test(res.reason) ? res.reason : `${res.reason}.`;
+        throw new RewindError({ code: 'RESTORE_FAILED', userMessage: `The restore into ${ref.id} failed: ${reason} /dr abort ${ctx.run.id} discards it; then start a new run.` });
       }
       const { host, port, database } = res.endpoint;
       return { type: 'done', output: { host, port, database: database ?? null }, detail: res.detail ?? `${ref.id} is available at ${host}:${port}` };

@@ -39,7 +39,7 @@ export function assertRunTransition(runId: string, from: RunStatus, to: RunStatu
   if (!canTransitionRun(from, to)) {
     throw new RewindError({
       code: 'INVALID_RUN_TRANSITION',
-      userMessage: `Run ${runId} is ${from.replace('_', ' ')} and cannot become ${to.replace('_', ' ')}.`,
+      userMessage: `Run ${runId} is ${from.replace('_', ' ')} and cannot become ${to.replace('_', ' ')}; see /dr status ${runId} for what it is doing now.`,
     });
   }
 }
@@ -48,7 +48,7 @@ export function assertStepTransition(runId: string, idx: number, from: StepStatu
   if (!canTransitionStep(from, to)) {
     throw new RewindError({
       code: 'INVALID_STEP_TRANSITION',
-      userMessage: `Step ${idx + 1} of run ${runId} is ${from} and cannot become ${to}.`,
+      userMessage: `Step ${idx + 1} of run ${runId} is ${from} and cannot become ${to}; see /dr status ${runId} for what it is doing now.`,
     });
   }
 }

@@ -124,7 +124,8 @@ export class LocalPostgresRecoverySource implements RecoverySource {
     const inst = new RestoreInstance(this.opts.restoreRoot, ref.id);
     const marker = await inst.readMarker();
     if (!marker || marker === 'foreign') return { state: 'failed', reason: `The restored cluster "${ref.id}" no longer exists in ${this.opts.restoreRoot}.` };
-    if (marker.phase === 'copying') return { state: 'failed', reason: `The restore "${ref.id}" was interrupted while copying the backup; start the restore again (it resumes).` };
+    // No action named here: the caller (wait-available's RESTORE_FAILED) says what to do with the run.
+    if (marker.phase === 'copying') return { state: 'failed', reason: `The restore "${ref.id}" was interrupted while copying the backup, so its data directory is incomplete and cannot be used.` };
     // Asking the server is cheaper than pg_ctl status, so the status is checked only when it does not answer.
     let state = await queryRecoveryState(this.endpoint(marker.port)).catch(() => undefined);
     if (!state) {

@@ -45,6 +45,7 @@ describe('AWS path failures', () => {
     expect(r.status).toBe('failed');
     expect(r.steps[r.currentStep]?.kind).toBe('wait-available');
     expect(r.error).toMatchObject({ code: 'RESTORE_FAILED', message: expect.stringContaining('(incompatible-network): the subnet group has no free IP addresses') });
+    expect(r.error?.message).toContain(`/dr abort ${r.id} discards it; then start a new run.`);
   });
 
   it('adopts an instance that already exists with this run\'s tags instead of restoring again', async () => {
