@@ -15,6 +15,20 @@ export const ENV_REFERENCE = /^env:[A-Za-z_][A-Za-z0-9_]*$/;
 
 export const WEBHOOK_METHODS = ['POST', 'PUT', 'PATCH'] as const;
 
+/** Webhook headers: names are RFC 9110 tokens, values only `env:VAR` references. */
+function webhookHeaders() {
+  return z
+    .record(
+      patterned(HEADER_NAME, 'an HTTP header name like "Authorization"'),
+      z.string({ error: 'header values must be "env:VAR_NAME" references to environment variables' }).regex(ENV_REFERENCE, {
+        error:
+          'header values must reference an environment variable like "env:WEBHOOK_TOKEN", not contain the value itself; ' +
+          'put the value in an environment variable and write "env:VAR_NAME"',
+      }),
+    )
+    .optional();
+}
+
 export const secretsManagerCutoverSchema = z
   .strictObject({
     type: z.literal('secrets-manager').describe('cutover kind "secrets-manager"'),
@@ -45,24 +59,23 @@ export const webhookCutoverSchema = z
     name: text().describe('short name shown in the plan and the live message (e.g. "pgbouncer")'),
     url: httpUrl().describe('http(s) URL to call'),
     method: z.enum(WEBHOOK_METHODS).default('POST').describe('HTTP method: POST, PUT or PATCH (default POST)'),
-    headers: z
-      .record(
-        patterned(HEADER_NAME, 'an HTTP header name like "Authorization"'),
-        z.string({ error: 'header values must be "env:VAR_NAME" references to environment variables' }).regex(ENV_REFERENCE, {
-          error:
-            'header values must reference an environment variable like "env:WEBHOOK_TOKEN", not contain the value itself; ' +
-            'put the value in an environment variable and write "env:VAR_NAME"',
-        }),
-      )
-      .optional()
-      .describe('request headers; every value is "env:VAR_NAME" and is read from that environment variable at call time'),
+    headers: webhookHeaders().describe('request headers; every value is "env:VAR_NAME" and is read from that environment variable at call time'),
     body: z.string().optional().describe('request body template; the webhook cutover fills it with the restored endpoint'),
     expectStatus: z
       .int()
       .min(100)
       .max(599)
       .optional()
-      .describe('HTTP status that counts as success (100-599); default: any 2xx'),
+      .describe('HTTP status that counts as success (100-599); default: any 2xx (also for the rollback request)'),
+    rollback: z
+      .strictObject({
+        url: httpUrl().describe('http(s) URL to call when the cutover is rolled back'),
+        method: z.enum(WEBHOOK_METHODS).default('POST').describe('HTTP method: POST, PUT or PATCH (default POST)'),
+        headers: webhookHeaders().describe('request headers; every value is "env:VAR_NAME" and is read from that environment variable at call time'),
+        body: z.string().optional().describe('request body template, filled with the endpoint the cutover announced (the restored copy), which is no longer current'),
+      })
+      .optional()
+      .describe('request that undoes the cutover (on abort or "Roll back cutover"); without it a webhook cutover cannot be rolled back by Rewind'),
   })
   .describe('call an HTTP endpoint (e.g. a connection pooler or service registry) with the new endpoint');
 

@@ -100,6 +100,7 @@ function cutoverFor(c: CutoverConfig, o: ProviderOptions): { name: string; cutov
         cutover: new WebhookCutover({
           name: c.name,
           request: { url: c.url, method: c.method, headers: c.headers, body: c.body },
+          ...(c.rollback ? { rollbackRequest: { url: c.rollback.url, method: c.rollback.method, headers: c.rollback.headers, body: c.rollback.body } } : {}),
           expectStatus: c.expectStatus === undefined ? undefined : [c.expectStatus],
         }),
       };

@@ -164,6 +164,16 @@ describe('rewind.yml problems', () => {
     expect(problems.join('\n')).not.toContain('s3cr3t');
   });
 
+  it('webhook rollback request: needs a URL, refuses a literal secret header and unknown fields', () => {
+    const webhook = (rollback: string) =>
+      [`${BASE}`, '    cutover:', '      - type: webhook', '        name: pooler', '        url: https://pooler.example.com/reload', `        rollback: ${rollback}`].join('\n');
+    expect(problemsOf(webhook('{ method: PUT }'))).toEqual([expect.stringContaining('databases.prod-db-01.cutover[0].rollback.url')]);
+    const secret = problemsOf(webhook('{ url: "https://pooler.example.com/undo", headers: { Authorization: "Bearer s3cr3t-token" } }'));
+    expect(secret).toEqual([expect.stringContaining('cutover[0].rollback.headers.Authorization: header values must reference an environment variable')]);
+    expect(secret.join('\n')).not.toContain('s3cr3t');
+    expect(problemsOf(webhook('{ url: "https://pooler.example.com/undo", method: GET }'))).toEqual([expect.stringContaining('cutover[0].rollback.method')]);
+  });
+
   it('unknown cutover type suggests the closest', () => {
     expect(problemsOf(`${BASE}\n    cutover: [{ type: webhok, name: x }]`)).toEqual([
       'rewind.yml: databases.prod-db-01.cutover[0].type: unknown type "webhok" (did you mean "webhook"?); expected one of: secrets-manager, kubernetes-restart, webhook, connection-file (line 11)',

@@ -26,6 +26,7 @@ databases:
         url: https://pooler.example.com/reload
         headers: { Authorization: "env:POOLER_TOKEN" }
         body: '{"host": "{{host}}"}'
+        rollback: { url: "https://pooler.example.com/rollback", headers: { Authorization: "env:POOLER_TOKEN" } }
       - { type: connection-file, path: /etc/app/db.env, reloadUrl: "http://127.0.0.1:8080/reload" }
     healthChecks:
       - { type: http, name: api, url: "https://api.example.com/healthz" }
@@ -75,6 +76,7 @@ describe('a valid rewind.yml', () => {
       method: 'POST',
       headers: { Authorization: 'env:POOLER_TOKEN' },
       body: '{"host": "{{host}}"}',
+      rollback: { url: 'https://pooler.example.com/rollback', method: 'POST', headers: { Authorization: 'env:POOLER_TOKEN' } },
     });
     expect(prod?.healthChecks).toEqual([
       { type: 'http', name: 'api', url: 'https://api.example.com/healthz', expectStatus: 200, timeout: 5_000, retries: 3 },

@@ -1,5 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { parseConfig } from '../../../../src/config/load';
+import { providersForDatabase } from '../../../../src/main/providers-from-config';
 import { WebhookCutover } from '../../../../src/providers/webhook/webhook-cutover';
 import { RewindError } from '../../../../src/recovery/errors';
 
@@ -96,6 +98,37 @@ describe('WebhookCutover', () => {
     expect(() => new WebhookCutover({ request: { url: `${base}/{{hostname}}` } })).toThrow(/\{\{hostname\}\}/);
     const dead = new WebhookCutover({ request: { url: 'http://127.0.0.1:1/hook' }, timeoutMs: 2000 });
     await expect(dead.apply(ENDPOINT, 'k')).rejects.toMatchObject({ code: 'HTTP_UNREACHABLE', retryable: true });
+  });
+
+  it('rolls back with the rollback request configured in rewind.yml', async () => {
+    const config = parseConfig(`
+databases:
+  orders:
+    provider: rds-instance
+    rto: 15m
+    rpo: 5m
+    operators: [U0123456789]
+    source: { instanceId: orders, region: eu-west-1 }
+    cutover:
+      - type: webhook
+        name: pooler
+        url: ${base}/pool/{{database}}
+        body: '{"host":"{{host}}"}'
+        rollback:
+          url: ${base}/pool/{{database}}/previous
+          method: PUT
+          body: '{"no-longer":"{{host}}:{{port}}"}'
+`);
+    const db = config.databases.orders;
+    if (!db) throw new Error('test bug: no orders database');
+    const [step] = providersForDatabase(db, { aws: { rdsEndpoint: 'http://127.0.0.1:1', credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake' } } }).cutovers;
+    if (!step) throw new Error('test bug: no cutover built');
+    const record = await step.cutover.apply(ENDPOINT, 'r-42:cutover');
+    await step.cutover.rollback(record);
+    expect(received.map((r) => [r.method, r.url, r.body, r.headers['idempotency-key']])).toEqual([
+      ['POST', '/pool/orders', `{"host":"${ENDPOINT.host}"}`, 'r-42:cutover'],
+      ['PUT', '/pool/orders/previous', `{"no-longer":"${ENDPOINT.host}:5432"}`, 'r-42:cutover:rollback'],
+    ]);
   });
 
   it('refuses a rollback when none is configured', async () => {
