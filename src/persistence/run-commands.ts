@@ -8,11 +8,26 @@ import { appendAudit, type Scrubber } from './audit-log';
 import { ticketOf } from '../recovery/ticket';
 import { advance } from './step-claims';
 import { activeRunFor, loadRun, mergeRunMeta } from './run-store';
-import { withTransaction } from './transaction';
+import { withTransaction, type Queryable } from './transaction';
 import { transitionRun, transitionStep } from './transitions';
 
 function notFound(runId: string): RewindError {
   return new RewindError({ code: 'RUN_NOT_FOUND', userMessage: `There is no run ${runId}. /dr status lists the recent runs.` });
+}
+
+/**
+ * Takes the database's lock again for a run that had given it up (failed or succeeded) and is
+ * about to act on the database once more; refused, naming the holder, if another run has it.
+ */
+async function retakeLock(db: Queryable, run: Pick<Run, 'id' | 'database'>, doing: string): Promise<void> {
+  const { rowCount } = await db.query('INSERT INTO database_locks (database, run_id) VALUES ($1, $2) ON CONFLICT (database) DO NOTHING', [run.database, run.id]);
+  if (rowCount === 1) return;
+  const holder = await activeRunFor(db, run.database);
+  if (holder?.id === run.id) return;
+  throw new RewindError({
+    code: 'RUN_ALREADY_ACTIVE',
+    userMessage: `${run.database} has an active run, ${holder?.id ?? 'another run'}${holder ? ` (${holder.status.replace('_', ' ')})` : ''}; finish or abort it before ${doing} ${run.id}.`,
+  });
 }
 
 export interface GateDecision {
@@ -62,6 +77,8 @@ export async function abortRun(pool: Pool, scrub: Scrubber, runId: string, actor
     if ((!isActive(run.status) && run.status !== 'failed') || run.status === 'rolling_back') {
       throw new RewindError({ code: 'RUN_NOT_ACTIVE', userMessage: `Run ${run.id} is already ${run.status.replace('_', ' ')}; there is nothing to abort.` });
     }
+    // Undoing a failed run acts on the database again: no other run may be using it meanwhile.
+    if (run.status === 'failed') await retakeLock(db, run, 'aborting');
     for (const s of run.steps) {
       if (['pending', 'running', 'waiting'].includes(s.status)) await transitionStep(db, scrub, s, 'skipped', actor, { releaseLease: false }, { reason: 'run aborted' });
     }
@@ -113,14 +130,7 @@ export async function beginCutoverRollback(pool: Pool, scrub: Scrubber, runId: s
         userMessage: `Run ${run.id} is ${run.status.replace('_', ' ')}; only the cutover of a succeeded run can be rolled back. Nothing was changed.`,
       });
     }
-    const holder = await activeRunFor(db, run.database);
-    if (holder) {
-      throw new RewindError({
-        code: 'RUN_ALREADY_ACTIVE',
-        userMessage: `${run.database} has an active run, ${holder.id} (${holder.status.replace('_', ' ')}); finish or abort it before rolling back the cutover of ${run.id}.`,
-      });
-    }
-    await db.query('INSERT INTO database_locks (database, run_id) VALUES ($1, $2)', [run.database, run.id]);
+    await retakeLock(db, run, 'rolling back the cutover of');
     const rollback: CutoverRollback = { requestedBy: actor, at: new Date().toISOString(), steps };
     await mergeRunMeta(db, run.id, { cutoverRollback: rollback });
     await transitionRun(db, scrub, run, 'rolling_back', actor, { reason: 'cutover rollback', steps }, { endedBy: actor });
@@ -140,11 +150,7 @@ export async function resumeRun(pool: Pool, scrub: Scrubber, runId: string, acto
     if (run.status !== 'failed' || !step || step.status !== 'failed') {
       throw new RewindError({ code: 'RUN_NOT_RESUMABLE', userMessage: `Run ${run.id} is ${run.status.replace('_', ' ')}; only a run that failed at a step can be resumed.` });
     }
-    const holder = await activeRunFor(db, run.database);
-    if (holder) {
-      throw new RewindError({ code: 'RUN_ALREADY_ACTIVE', userMessage: `${run.database} has another active run, ${holder.id}; finish or abort it before resuming ${run.id}.` });
-    }
-    await db.query('INSERT INTO database_locks (database, run_id) VALUES ($1, $2)', [run.database, run.id]);
+    await retakeLock(db, run, 'resuming');
     const attempt = step.attempt + 1;
     await transitionStep(db, scrub, step, 'waiting', actor, { attempt, wake: 0, nextAt: new Date() }, { resumed: true });
     // the step's deadline counts from the resume, or a long wait would fail again at once

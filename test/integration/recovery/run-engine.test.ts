@@ -99,6 +99,14 @@ describe('run engine on PostgreSQL and BullMQ', () => {
     expect((await effectCounts(h.pool, run.id)).invocations).toEqual([1, 1]);
     expect(await h.store.activeRunFor('db-fatal')).toBeUndefined();
 
+    // while another run holds the database, undoing the failed one is refused, naming the holder
+    const other = await h.engine.start({ plan: effectPlan('db-fatal', [{}], { 0: 'restore' }), requestedBy: 'U0OTHER001' });
+    await h.waitFor(other.id, ['awaiting_approval']);
+    await expect(h.engine.abort(run.id, 'U0INCIDENT', 'discard the copy')).rejects.toMatchObject({ code: 'RUN_ALREADY_ACTIVE', userMessage: expect.stringContaining(other.id) });
+    expect((await h.store.getRun(run.id))?.status).toBe('failed');
+    await h.engine.abort(other.id, 'U0OTHER001');
+    await h.waitFor(other.id, ['aborted']);
+
     // aborting the failed run undoes what its steps did, newest first
     await h.engine.abort(run.id, 'U0INCIDENT', 'discard the copy');
     const aborted = await h.waitFor(run.id, ['aborted']);
