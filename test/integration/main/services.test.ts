@@ -1,6 +1,6 @@
-import { Client } from 'pg';
+import { Client, Pool } from 'pg';
 import { startServices } from '../../../src/main/services';
-import { listMigrations } from '../../../src/persistence/migrate';
+import { listMigrations, migrate } from '../../../src/persistence/migrate';
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { TEST_REDIS_URL } from '../../support/env';
 
@@ -27,13 +27,26 @@ describe('start-up', () => {
     const { rows } = await c.query('SELECT name FROM schema_migrations ORDER BY version');
     await c.end();
     expect(rows.map((r) => r.name)).toEqual(listMigrations().map((m) => m.name));
+
+    const pool = new Pool({ connectionString: db.url });
+    try {
+      expect(await migrate(pool)).toEqual([]);
+    } finally {
+      await pool.end();
+    }
   });
 
   it('runs migrations once when two processes start at the same time', async () => {
     const other = await createTestDatabase('main2');
     try {
+      // without the advisory lock one of the two fails with "relation already exists"
       const both = await Promise.all([0, 1].map(() => startServices({ env: { ...env(), DATABASE_URL: other.url }, worker: false, port: 0 })));
       await Promise.all(both.map((s) => s.stop()));
+      const c = new Client({ connectionString: other.url });
+      await c.connect();
+      const { rows } = await c.query('SELECT name FROM schema_migrations ORDER BY version');
+      await c.end();
+      expect(rows.map((r) => r.name)).toEqual(listMigrations().map((m) => m.name));
     } finally {
       await other.drop();
     }
