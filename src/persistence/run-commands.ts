@@ -177,9 +177,10 @@ export async function listReconcilable(pool: Pool): Promise<Reconcilable[]> {
  * A lease that ran out means its worker died mid-step: bump the wake so any late job or result
  * from that worker is stale, and hand back a ticket to run the step again (steps are idempotent).
  */
-export async function takeOverExpiredLease(pool: Pool, scrub: Scrubber, runId: string, idx: number, now = new Date()): Promise<StepTicket | undefined> {
+export async function takeOverExpiredLease(pool: Pool, scrub: Scrubber, runId: string, idx: number): Promise<StepTicket | undefined> {
   return withTransaction(pool, async (db) => {
     const run = await loadRun(db, runId, true);
+    const now: Date = (await db.query('SELECT clock_timestamp() AS t')).rows[0].t;
     const step = run?.steps[idx];
     if (!run || !step || run.currentStep !== idx || !step.leaseUntil || step.leaseUntil > now) return undefined;
     if (!['running', 'waiting'].includes(step.status)) return undefined;

@@ -18,11 +18,14 @@ function sameTicket(step: Step, t: StepTicket): boolean {
  * that is stale — the run moved on, the step finished, a newer attempt or wake exists — and a
  * step another live worker holds. This check is what makes duplicate jobs harmless.
  */
-export async function claimStep(pool: Pool, scrub: Scrubber, t: StepTicket, owner: string, leaseMs: number, now = new Date()): Promise<ClaimResult> {
+export async function claimStep(pool: Pool, scrub: Scrubber, t: StepTicket, owner: string, leaseMs: number): Promise<ClaimResult> {
   return withTransaction(pool, async (db) => {
     const run = await loadRun(db, t.runId, true);
     if (!run) return { ok: false, reason: 'run not found' };
-    if (!isActive(run.status) || run.status === 'rolling_back') return { ok: false, reason: `run is ${run.status}` };
+    // A run at a gate moves on only by an approval; rolling back has its own jobs.
+    if (run.status !== 'planned' && run.status !== 'running') return { ok: false, reason: `run is ${run.status}` };
+    // Leases are written and compared on the database's clock only, never a worker's.
+    const now: Date = (await db.query('SELECT clock_timestamp() AS t')).rows[0].t;
     if (run.currentStep !== t.idx) return { ok: false, reason: `run is at step ${run.currentStep}` };
     const step = run.steps[t.idx];
     if (!step) return { ok: false, reason: 'no such step' };
