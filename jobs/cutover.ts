@@ -5,10 +5,20 @@ import type { StepContext, StepProcessor } from '../src/recovery/step-processor'
 import { restoredEndpoint } from './restore-target';
 import { restorePointOf } from './restore-point';
 
-function cutoverAt(providers: ProviderResolver, database: string, index: number): { name: string; cutover: Cutover } {
+/**
+ * The cutover a step was planned for. The plan names it as well as numbering it: when rewind.yml
+ * changed since approval, the step refuses rather than apply a cutover nobody approved.
+ */
+function cutoverAt(providers: ProviderResolver, database: string, index: number, planned?: unknown): { name: string; cutover: Cutover } {
   const entry = providers(database).cutovers[index];
   if (!entry) {
     throw new RewindError({ code: 'CUTOVER_NOT_CONFIGURED', userMessage: `${database} has no cutover number ${index + 1} in rewind.yml any more; abort this run and start a new one.` });
+  }
+  if (typeof planned === 'string' && planned !== entry.name) {
+    throw new RewindError({
+      code: 'CUTOVER_CHANGED',
+      userMessage: `Cutover ${index + 1} of ${database} is now "${entry.name}" in rewind.yml, but this run was approved for "${planned}". Nothing was changed; abort this run and start a new one.`,
+    });
   }
   return entry;
 }
@@ -39,7 +49,7 @@ export function cutoverProcessor(providers: ProviderResolver): StepProcessor {
     kind: 'cutover',
     policy: { maxAttempts: 3, timeoutMs: 5 * 60_000, pollMs: 5_000, deadlineMs: 60 * 60_000 },
     async run(ctx) {
-      const { name, cutover } = cutoverAt(providers, ctx.run.database, indexOf(ctx));
+      const { name, cutover } = cutoverAt(providers, ctx.run.database, indexOf(ctx), ctx.step.params.cutover);
       let record = ctx.step.state.record as CutoverRecord | undefined;
       let warnings = ctx.step.state.warnings as string[] | undefined;
       if (!warnings) {
@@ -72,7 +82,7 @@ export function cutoverProcessor(providers: ProviderResolver): StepProcessor {
     async compensate(ctx) {
       const record = ctx.step.state.record as CutoverRecord | undefined;
       if (!record) return;
-      const { name, cutover } = cutoverAt(providers, ctx.run.database, indexOf(ctx));
+      const { name, cutover } = cutoverAt(providers, ctx.run.database, indexOf(ctx), ctx.step.params.cutover);
       await cutover.rollback(record);
       // Rolling back a succeeded run's cutover waits for a restart to roll out before re-checking health.
       if (!cutoverRollbackOf(ctx.run) || !cutover.poll) return;
@@ -82,7 +92,7 @@ export function cutoverProcessor(providers: ProviderResolver): StepProcessor {
     },
     rollbackRole(ctx) {
       if (!ctx.step.state.record) return undefined;
-      return cutoverAt(providers, ctx.run.database, indexOf(ctx)).cutover.reloadsConsumers ? 'redo' : 'undo';
+      return cutoverAt(providers, ctx.run.database, indexOf(ctx), ctx.step.params.cutover).cutover.reloadsConsumers ? 'redo' : 'undo';
     },
   };
 }

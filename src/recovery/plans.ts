@@ -44,7 +44,7 @@ export function buildRecoveryPlan(subject: PlanSubject, target: RestoreTarget, p
   const steps: StepSpec[] = [
     ...restoreSteps(target),
     { kind: 'gate', name: 'Approve cutover', gate: 'cutover' },
-    ...subject.cutovers.map((name, index) => ({ kind: 'cutover', name: `Cut over: ${name}`, params: { index } })),
+    ...subject.cutovers.map((name, index) => ({ kind: 'cutover', name: `Cut over: ${name}`, params: { index, cutover: name } })),
   ];
   if (subject.healthChecks > 0) steps.push({ kind: 'verify-health', name: 'Verify application health' });
   if (subject.retainReplaced && subject.cutovers.length > 0) steps.push({ kind: 'retain-old', name: 'Keep the replaced database for its retention period' });

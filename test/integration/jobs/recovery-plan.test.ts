@@ -38,6 +38,18 @@ describe('the PITR plan through the real step processors', () => {
     expect(JSON.stringify(done.steps.map((s) => [s.output, s.state]))).not.toContain('s3cret-pw');
   });
 
+  it('refuses to apply a cutover that rewind.yml changed after the run was planned', async () => {
+    const plan = buildRecoveryPlan({ ...subject, database: 'prod-db-05', cutovers: ['old secret'] }, { kind: 'latest' });
+    const run = await h.engine.start({ plan, requestedBy: 'U0REQUEST1' });
+    await h.waitFor(run.id, ['awaiting_approval']);
+    await h.engine.approve({ runId: run.id, gate: 'restore', planHash: run.planHash, actor: 'U0IC000001' });
+    await h.waitFor(run.id, ['awaiting_approval']);
+    await h.engine.approve({ runId: run.id, gate: 'cutover', planHash: run.planHash, actor: 'U0IC000001' });
+    const failed = await h.waitFor(run.id, ['failed', 'succeeded']);
+    expect(failed.error).toMatchObject({ code: 'CUTOVER_CHANGED', message: expect.stringContaining('approved for "old secret"') });
+    expect((await h.pool.query('SELECT count(*)::int AS n FROM test_cutovers WHERE key LIKE $1', [`${run.id}:%`])).rows[0].n).toBe(0);
+  });
+
   it('refuses a target outside the window before creating anything', async () => {
     const plan = buildRecoveryPlan({ ...subject, database: 'prod-db-02' }, { kind: 'time', at: new Date('2024-06-01T00:00:00Z') });
     const run = await h.engine.start({ plan, requestedBy: 'U0REQUEST1' });
