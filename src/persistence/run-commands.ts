@@ -87,6 +87,8 @@ export async function abortRun(pool: Pool, scrub: Scrubber, runId: string, actor
     const rollback = cutoverRollbackOf(run);
     if (rollback && compensate) await mergeRunMeta(db, run.id, { cutoverRollback: { requestedBy: actor, at: new Date().toISOString(), steps: rollback.steps } });
     await transitionRun(db, scrub, run, compensate ? 'rolling_back' : 'aborted', actor, { reason }, { endedBy: actor });
+    // A drill's undo only tears down its own sandbox: the database is free for an incident at once.
+    if (run.path === 'drill') await db.query('DELETE FROM database_locks WHERE database = $1 AND run_id = $2', [run.database, run.id]);
     return { run: (await loadRun(db, run.id)) as Run, compensate };
   });
 }

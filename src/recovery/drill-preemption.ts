@@ -1,7 +1,6 @@
 import type { RunStore } from './engine-ports';
 import { RewindError } from './errors';
 import type { Plan, Run } from './run';
-import { TERMINAL_RUN_STATUSES } from './run';
 import type { RunEngine } from './run-engine';
 
 export interface PreemptingStart {
@@ -13,8 +12,8 @@ export interface PreemptingStart {
 /**
  * Starts an incident run; a drill holding the database gives way. A drill is practice and an
  * incident is not: at 3 a.m. nobody should have to find and abort a drill before recovering.
- * The drill is aborted (its sandbox torn down by compensation) and the start is retried once
- * the drill has ended, within `waitMs`; any other active run still refuses the start.
+ * The drill is aborted (its sandbox torn down by compensation, after it has let go of the
+ * database); any other active run still refuses the start.
  */
 export async function startPreemptingDrill(
   engine: Pick<RunEngine, 'start' | 'abort'>,
@@ -33,19 +32,24 @@ export async function startPreemptingDrill(
         if (!(e instanceof RewindError && e.code === 'RUN_NOT_ACTIVE')) throw e;
       });
     }
-    const deadline = Date.now() + (o.waitMs ?? 60_000);
+    // An aborted drill gives the database up at once (its undo only touches its sandbox); the
+    // loop covers a drill whose abort is still being committed by another process.
+    const deadline = Date.now() + (o.waitMs ?? 30_000);
     for (;;) {
-      const now = await store.getRun(holder.id);
-      if (!now || TERMINAL_RUN_STATUSES.includes(now.status)) break;
-      if (Date.now() > deadline) {
-        throw new RewindError({
-          code: 'DRILL_STILL_TEARING_DOWN',
-          userMessage: `A drill (${holder.id}) was running on ${holder.database}; Rewind aborted it, but its sandbox is still being torn down. Run the same command again in a minute.`,
-          retryable: true,
-        });
+      try {
+        return { run: await engine.start(input), preemptedDrill: holder.id };
+      } catch (again) {
+        const stillDrill = again instanceof RewindError && again.code === 'RUN_ALREADY_ACTIVE' && again.detail?.activeRunId === holder.id;
+        if (!stillDrill) throw again;
+        if (Date.now() > deadline) {
+          throw new RewindError({
+            code: 'DRILL_STILL_HOLDS_DATABASE',
+            userMessage: `A drill (${holder.id}) was running on ${holder.database}; Rewind aborted it, but it still holds the database. Run the same command again in a minute.`,
+            retryable: true,
+          });
+        }
       }
       await new Promise((r) => setTimeout(r, o.pollMs ?? 250));
     }
-    return { run: await engine.start(input), preemptedDrill: holder.id };
   }
 }
