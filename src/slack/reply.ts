@@ -1,3 +1,4 @@
+import { redactValue } from '../observability/redact';
 import { classifySlackError, type SlackClient } from './slack-api';
 import type { Reply, Requester } from './slack-services';
 
@@ -29,7 +30,8 @@ export function isAllowedResponseUrl(url: string, allowedOrigins: readonly strin
 }
 
 export async function sendReply(deps: ReplyDeps, to: Requester, reply: Reply): Promise<boolean> {
-  const content = { text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) };
+  // response_url bypasses the Web API client, so it is scrubbed here the same way.
+  const content = redactValue({ text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) });
   if (to.responseUrl && isAllowedResponseUrl(to.responseUrl, deps.responseOrigins)) {
     try {
       const res = await fetch(to.responseUrl, {

@@ -1,5 +1,6 @@
 import { webApi } from '@slack/bolt';
 import type { Logger as BoltLogger } from '@slack/bolt';
+import { redactValue } from '../observability/redact';
 
 /**
  * The Web API client Rewind's workers use, and how its failures are told apart. Retries and
@@ -16,8 +17,19 @@ export interface SlackClientOptions {
   timeoutMs?: number;
 }
 
+/**
+ * Every Web API call passes here: what Rewind sends to Slack is scrubbed of tokens and
+ * connection-string passwords on the way out, whichever message builder produced it.
+ */
+class ScrubbingWebClient extends webApi.WebClient {
+  override apiCall(method: string, options: Record<string, unknown> = {}): Promise<webApi.WebAPICallResult> {
+    const { token, ...rest } = options;
+    return super.apiCall(method, { ...redactValue(rest), ...(token === undefined ? {} : { token }) });
+  }
+}
+
 export function createSlackClient(o: SlackClientOptions): SlackClient {
-  return new webApi.WebClient(o.token, {
+  return new ScrubbingWebClient(o.token, {
     ...(o.apiUrl ? { slackApiUrl: o.apiUrl } : {}),
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
