@@ -83,7 +83,7 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string | (() => string), ms = 15_000): Promise<T> {
+export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string | (() => string), ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
