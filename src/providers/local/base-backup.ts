@@ -3,7 +3,7 @@ import { readdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RewindError } from '../../recovery/errors';
 import type { BackupCatalog, BackupRecord } from './backup-catalog';
-import type { PgProcessRunner } from './pg-process';
+import { CHECK_NICE, type PgProcessRunner } from './pg-process';
 import { resolveConnection, type SourceConnection } from './source-cluster';
 
 export interface BaseBackupOptions {
@@ -88,7 +88,7 @@ export async function verifyBaseBackup(
     return { ok: false, problem: `backup_manifest is missing from ${dir}` };
   }
   if (sha256(manifest) !== record.manifestSha256) return { ok: false, problem: 'backup_manifest differs from the one recorded when the backup was taken' };
-  const res = await runner.tool('pg_verifybackup', ['-q', '-w', archiveDir, dir]);
+  const res = await runner.tool('pg_verifybackup', ['-q', '-w', archiveDir, dir], { nice: CHECK_NICE });
   if (res.code === 0) return { ok: true };
   const lines = res.stderr.trim().split('\n').filter(Boolean);
   const shown = lines.slice(0, 3).join('; ') + (lines.length > 3 ? ` (and ${lines.length - 3} more)` : '');

@@ -2,9 +2,16 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, open, readdir, stat } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { setPriority } from 'node:os';
 import { join } from 'node:path';
 
 export const DEFAULT_PG_BIN = '/usr/lib/postgresql/15/bin';
+
+/**
+ * The nice value of the restore's checks (pg_verifybackup, pg_waldump): extra work that runs
+ * beside the replay, whose single startup process is the critical path, so it yields to it.
+ */
+export const CHECK_NICE = 10;
 
 export interface PgRunnerOptions {
   /** Directory with initdb, pg_ctl, pg_basebackup, …; defaults to $PG_BIN or the Debian PostgreSQL 15 path. */
@@ -18,6 +25,8 @@ export interface RunOptions {
   timeoutMs?: number;
   /** Called per stdout line instead of buffering stdout; returning 'stop' ends the process early. */
   onStdoutLine?: (line: string) => 'stop' | void;
+  /** A nice value for checks that run beside a replay and must not slow it down. */
+  nice?: number;
 }
 
 export interface RunResult {
@@ -80,6 +89,7 @@ export class PgProcessRunner {
         stdio: ['ignore', 'pipe', 'pipe'],
         ...(who ? { uid: who.uid, gid: who.gid } : {}),
       });
+      if (opts.nice) lowerPriority(child.pid, opts.nice);
       let stdout = '';
       let stderr = '';
       let partial = '';
@@ -122,13 +132,14 @@ export class PgProcessRunner {
    * Starts a command as the cluster owner in its own session and does not wait for it: it
    * outlives this process (e.g. a WAL prefetcher that must keep going if the worker restarts).
    */
-  async spawnDetached(command: string, args: string[]): Promise<void> {
+  async spawnDetached(command: string, args: string[], opts: { nice?: number } = {}): Promise<void> {
     const who = await this.runsAs();
     const env: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', LANG: 'C', LC_ALL: 'C', TZ: 'UTC', HOME: who ? who.home : (process.env.HOME ?? '/') };
     await new Promise<void>((resolve, reject) => {
       const child = spawn(command, args, { cwd: '/', env, stdio: 'ignore', detached: true, ...(who ? { uid: who.uid, gid: who.gid } : {}) });
       child.once('error', reject);
       child.once('spawn', () => {
+        if (opts.nice) lowerPriority(child.pid, opts.nice);
         child.unref();
         resolve();
       });
@@ -179,6 +190,16 @@ export class PgProcessRunner {
       const who = (await this.runsAs()) ? `OS user "${this.osUser}"` : 'this process';
       throw new Error(`${dir} is not writable by ${who}; make it and every parent directory reachable by that user`);
     }
+  }
+}
+
+/** Best effort: a process that is already gone, or a platform that refuses, keeps its priority. */
+function lowerPriority(pid: number | undefined, nice: number): void {
+  if (pid === undefined) return;
+  try {
+    setPriority(pid, nice);
+  } catch {
+    // the priority is an optimisation only
   }
 }
 

@@ -1,6 +1,6 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { PgProcessRunner } from './pg-process';
+import { CHECK_NICE, type PgProcessRunner } from './pg-process';
 import { formatLsn, parseLsn, parseSegmentName, segmentFileName, segmentNameForLsn, segmentNumber, segmentStart } from './pg-lsn';
 import { parsePgTimestamp, type Micros } from './pg-time';
 
@@ -156,6 +156,7 @@ export class WalArchive {
       'pg_waldump',
       ['-p', this.dir, '-t', String(tli), '-s', formatLsn(start), '-e', formatLsn(end), '-r', 'Transaction'],
       {
+        nice: CHECK_NICE,
         onStdoutLine: (line) => {
           const rec = parseXactLine(line);
           if (!rec) return;

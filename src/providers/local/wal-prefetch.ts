@@ -12,8 +12,11 @@ import type { WalArchive } from './wal-archive';
  * when the prefetcher is behind, gone or never started. The archive is only ever read.
  */
 
-/** Segments the prefetcher keeps ready at most (x 16 MB by default): bounds the extra disk used. */
-export const PREFETCH_AHEAD = 64;
+/**
+ * Segments the prefetcher keeps ready at most: enough to stay ahead of replay (a copy takes a
+ * fraction of a segment's replay), few enough not to copy in bursts that compete with it.
+ */
+export const PREFETCH_AHEAD = 16;
 /** Segment names handed to one prefetcher at most (keeps its argument list well under ARG_MAX). */
 const MAX_SEGMENTS = 20_000;
 
