@@ -13,7 +13,7 @@ describe('what Rewind sends to Slack', () => {
       fake.slack.workspace.addUser({ id: 'U0ALICE001', name: 'alice' });
       await client.chat.postMessage({ channel, text: leaky, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: leaky } }] });
       const responseUrl = fake.slack.createResponseUrl(channel, 'U0ALICE001');
-      await sendReply({ client, responseOrigins: [new URL(fake.url).origin], countError: () => undefined }, { user: 'U0ALICE001', channel, responseUrl }, { text: leaky });
+      await sendReply({ client, responseOrigins: [new URL(fake.url).origin], countError: () => undefined, warn: () => undefined }, { user: 'U0ALICE001', channel, responseUrl }, { text: leaky });
       const seen = JSON.stringify([fake.slack.messages(channel), fake.slack.ephemerals('U0ALICE001')]);
       expect(seen).toContain('could not connect to postgres://app:');
       expect(seen).not.toContain('hunter2-pw');
