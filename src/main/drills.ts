@@ -16,6 +16,7 @@ import { SlackDrillAnnouncer } from '../slack/drill-announcer';
 import { createSlackClient } from '../slack/slack-api';
 import { drillJobProcessor } from '../../jobs/drill-jobs';
 import type { Runtime } from './runtime';
+import { throttled } from '../observability/throttled';
 
 /**
  * Wires drills into a runtime. `attachDrills` (every process that changes runs) builds the drill
@@ -108,7 +109,8 @@ export function startDrillWorker(rt: Runtime, o: DrillOptions & { concurrency?: 
   const connection = createRedis(rt.env.REDIS_URL);
   connection.on('error', () => undefined);
   const worker = createDrillWorker({ connection, prefix: rt.env.REWIND_QUEUE_PREFIX, process: drillJobProcessor(handle.service), concurrency: o.concurrency });
-  worker.on('error', (err) => rt.logger.warn({ err: err.message }, 'drills worker error'));
+  const warn = throttled((obj, msg) => rt.logger.warn(obj, msg));
+  worker.on('error', (err) => warn({ err: err.message }, 'drills worker error'));
   worker.on('failed', (job, err) => rt.logger.warn({ job: job?.name, err: err.message }, 'drills job failed'));
   return {
     ...handle,

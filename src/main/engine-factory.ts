@@ -11,6 +11,7 @@ import { BullmqStepScheduler } from '../queue/bullmq-step-scheduler';
 import { startReconciler, type Reconciler } from '../queue/reconciler';
 import { createStepWorker } from '../queue/step-worker';
 import type { Worker } from 'bullmq';
+import { throttled } from '../observability/throttled';
 
 export interface EngineParts {
   pool: Pool;
@@ -60,7 +61,8 @@ export interface RunningWorker {
 /** Starts consuming step jobs and reconciling (once at once, then every `reconcileMs`). */
 export function startWorker(e: Engine, workerRedis: Redis, prefix: string, opts: { concurrency?: number; reconcileMs?: number; logger: EngineLogger }): RunningWorker {
   const worker = createStepWorker({ connection: workerRedis, prefix, executor: e.executor, engine: e.engine, concurrency: opts.concurrency });
-  worker.on('error', (err) => opts.logger.warn({ err: err.message }, 'step worker error'));
+  const warn = throttled((obj, msg) => opts.logger.warn(obj, msg));
+  worker.on('error', (err) => warn({ err: err.message }, 'step worker error'));
   const reconciler = startReconciler(e.engine, opts.logger, opts.reconcileMs);
   return {
     worker,

@@ -59,6 +59,8 @@ export async function startServices(o: ServiceOptions): Promise<Services> {
   };
 }
 
+const STOP_DEADLINE_MS = 15_000;
+
 /** Process entry: start, stop cleanly on SIGTERM/SIGINT, and turn start-up errors into one clear line. */
 export function runMain(start: () => Promise<Services>): void {
   start().then(
@@ -68,6 +70,12 @@ export function runMain(start: () => Promise<Services>): void {
         if (stopping) return;
         stopping = true;
         services.runtime.logger.info({ signal }, 'rewind stopping');
+        // A stop waits for running steps; with Redis or PostgreSQL gone it could wait forever.
+        // Nothing is lost by exiting: the store is the truth and the reconciler resumes.
+        setTimeout(() => {
+          services.runtime.logger.warn({ signal, afterMs: STOP_DEADLINE_MS }, 'rewind did not stop in time; exiting (the reconciler resumes any step that was running)');
+          process.exit(1);
+        }, STOP_DEADLINE_MS).unref();
         services.stop().then(
           () => process.exit(0),
           () => process.exit(1),

@@ -24,6 +24,8 @@ export class BullmqStepScheduler implements StepScheduler {
 
   constructor(connection: Redis, prefix: string) {
     this.queue = new Queue(STEP_QUEUE, { connection, prefix });
+    // Connection errors surface in /healthz and in the calls that fail; unhandled they print a stack per retry.
+    this.queue.on('error', () => undefined);
   }
 
   async scheduleStep(s: ScheduledStep): Promise<void> {

@@ -31,6 +31,8 @@ export class BullmqDrillJobs implements DrillJobs {
 
   constructor(connection: Redis, prefix: string) {
     this.queue = new Queue(DRILL_QUEUE, { connection, prefix, settings: DRILL_QUEUE_SETTINGS });
+    // Connection errors surface in /healthz and in the calls that fail; unhandled they print a stack per retry.
+    this.queue.on('error', () => undefined);
   }
 
   async scheduleStart(drillId: string, startsAt: Date, delayMs: number): Promise<void> {

@@ -30,6 +30,8 @@ export class SlackQueues {
   constructor(connection: Redis, prefix: string) {
     this.interactions = new Queue(INTERACTIONS_QUEUE, { connection, prefix });
     this.messages = new Queue(MESSAGES_QUEUE, { connection, prefix });
+    // Connection errors surface in /healthz and in the calls that fail; unhandled they print a stack per retry.
+    for (const q of [this.interactions, this.messages]) q.on('error', () => undefined);
   }
 
   /**

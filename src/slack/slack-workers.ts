@@ -6,6 +6,7 @@ import { runClickJob, runCommandJob, type ClickJob, type CommandExecutor, type C
 import { syncLiveMessage, type SyncDeps } from './live-message-sync';
 import { SlackRateLimited } from './slack-api';
 import type { SlackServices } from './slack-services';
+import { throttled } from '../observability/throttled';
 
 /**
  * The consumers of the two Slack queues. The message worker's limiter is global (kept in Redis
@@ -73,7 +74,8 @@ export function startSlackWorkers(o: SlackWorkerOptions): SlackWorkers {
     },
     { connection: o.connection, prefix: o.prefix, concurrency: 2, limiter: o.limiter ?? DEFAULT_MESSAGE_LIMITER },
   );
-  for (const w of [interactions, messages]) w.on('error', (err) => o.svc.warn({ err: err.message }, 'Slack queue worker error'));
+  const warn = throttled((obj, msg) => o.svc.warn(obj, msg));
+  for (const w of [interactions, messages]) w.on('error', (err) => warn({ err: err.message }, 'Slack queue worker error'));
   return {
     interactions,
     messages,
