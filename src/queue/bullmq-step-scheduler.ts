@@ -39,10 +39,10 @@ export class BullmqStepScheduler implements StepScheduler {
     });
   }
 
-  async scheduleCompensation(runId: string, delayMs: number, round: number): Promise<void> {
+  async scheduleCompensation(runId: string, delayMs: number, round: number, waitTag?: string): Promise<void> {
     const data: CompensationJobData = { runId, round: Math.max(0, round) };
     await this.queue.add(COMPENSATE_JOB, data, {
-      jobId: compensationJobId(runId, round),
+      jobId: waitTag ? `${compensationJobId(runId, round)}.${waitTag}` : compensationJobId(runId, round),
       delay: Math.max(0, Math.round(delayMs)),
       removeOnComplete: true,
       removeOnFail: true,

@@ -43,7 +43,8 @@ export interface RunStore {
 /** Transport for "advance run R at step N"; BullMQ implements it in src/queue. */
 export interface StepScheduler {
   scheduleStep(s: ScheduledStep): Promise<void>;
-  scheduleCompensation(runId: string, delayMs: number, round: number): Promise<void>;
+  /** `waitTag` makes a distinct job for a look-again that keeps the same round (waiting on a lease is no failure). */
+  scheduleCompensation(runId: string, delayMs: number, round: number, waitTag?: string): Promise<void>;
 }
 
 /** Told after every committed change of a run (the Slack notifier and metrics listen). */

@@ -95,7 +95,8 @@ export class RunEngine {
     const now = Date.now();
     const leased = run.steps.find((s) => s.leaseUntil && s.leaseUntil.getTime() > now);
     if (leased?.leaseUntil) {
-      await this.o.scheduler.scheduleCompensation(runId, leased.leaseUntil.getTime() - now + 50, round + 1);
+      // Look again soon: the execution usually ends (and lets go) long before its lease would run out.
+      await this.o.scheduler.scheduleCompensation(runId, Math.min(1000, leased.leaseUntil.getTime() - now + 50), round, `w${now}`);
       return;
     }
     const rollback = cutoverRollbackOf(run);
