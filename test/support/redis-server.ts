@@ -1,19 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
+import { findFreePort } from '../../src/providers/local/pg-process';
 
-/** A free TCP port on loopback, found by binding port 0. */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** A free TCP port on loopback (the local provider's finder, shared). */
+export const freePort = findFreePort;
 
 /**
  * A private redis-server for tests that must flush, stop or restart Redis without disturbing
