@@ -106,6 +106,7 @@ describe('live message notifier within Slack budgets', () => {
     const own = h.slack.slack.calls('chat.update').filter((c) => c.args.ts === ts && c.status === 200 && c.at >= started + (from - started) * SCALE);
     expect(own.length).toBeGreaterThanOrEqual(3);
     const gaps = own.slice(1).map((c, i) => c.at - (own[i] as CallRecord).at);
-    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000 + 2_000 * SCALE * 0.5);
+    // 30 s of Slack time, plus 2 s of real scheduling jitter on a loaded machine (x SCALE here)
+    expect(Math.max(...gaps)).toBeLessThanOrEqual(30_000 + 2_000 * SCALE);
   }, 60_000);
 });
