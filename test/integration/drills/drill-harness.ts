@@ -38,6 +38,7 @@ import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { quietLogger } from '../../support/engine-harness';
 import { TEST_REDIS_URL } from '../../support/env';
 import { webClient } from '../console/web-client';
+import { waitFor } from '../../support/wait';
 
 /**
  * Drills against real PostgreSQL and Redis: the engine with the real step processors (over the
@@ -121,15 +122,7 @@ export interface DrillHarness {
   close(): Promise<void>;
 }
 
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string | (() => string), ms = 20_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+export { waitFor };
 
 export async function createDrillHarness(o: { yaml?: string; providers?: (pool: Pool) => DatabaseProviders; smoke?: SmokeTest; now?: string; policies?: Record<string, Partial<StepPolicy>>; retryAfterIncidentMs?: number; observe?: boolean; slack?: FakeSlackOptions } = {}): Promise<DrillHarness> {
   const db = await createTestDatabase('drills');

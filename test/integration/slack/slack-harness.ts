@@ -16,6 +16,7 @@ import { countingProviders, createProviderTables } from '../../support/counting-
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { TEST_REDIS_URL } from '../../support/env';
 import { startFakeSlack, type FakeSlackOptions, type RunningFakeSlack, type SlackMessage } from '../../fakes/slack-api';
+import { waitFor as pollFor } from '../../support/wait';
 
 /**
  * Rewind with its Slack console, for tests: real PostgreSQL and Redis (fresh database, unique
@@ -83,14 +84,9 @@ export interface SlackHarness {
   close(): Promise<void>;
 }
 
-export async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string | (() => string), ms = 30_000): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${typeof what === 'string' ? what : what()}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
+/** The shared poller with a longer default: Slack flows cross several queues. */
+export function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, what: string | (() => string), ms = 30_000): Promise<T> {
+  return pollFor(check, what, ms);
 }
 
 export async function startSlackHarness(
