@@ -6,7 +6,10 @@ import { AwsQueryServer, FakeAwsError, type QueryParams } from './aws-query-prot
  * including tagging by ARN (AddTagsToResource, RemoveTagsFromResource).
  * Each describe of a created instance or cluster shows the next status of its script
  * (default creating → backing-up → available), so polling moves it along. A deleted resource
- * shows `deleting` once, then is gone.
+ * shows `deleting` once, then is gone. Deletion protection behaves as in RDS: a protected instance
+ * or cluster refuses DeleteDB* with InvalidParameterCombination (the real wording) until
+ * ModifyDBInstance / ModifyDBCluster turns it off; Modify* refuses a resource that is not
+ * `available`, and instances inside a cluster have no deletion protection of their own.
  */
 
 type Fields = Record<string, unknown>;
@@ -138,9 +141,31 @@ export class FakeRds {
         r.fields.TagList = list(r.fields.TagList).filter((t) => !keys.includes((t as { Key: string }).Key));
         return {};
       },
+      ModifyDBInstance: (p) => {
+        const id = String(p.DBInstanceIdentifier);
+        const r = this.mustFind(this.instances, id, 'DBInstanceNotFound');
+        if (r.status !== 'available') throw new FakeAwsError('InvalidDBInstanceState', 'Database instance is not in available state.');
+        if (p.DeletionProtection !== undefined) {
+          if (r.fields.DBClusterIdentifier !== undefined) {
+            throw new FakeAwsError('InvalidParameterCombination', 'Deletion Protection can only be applied on the Cluster level, not for individual instances');
+          }
+          r.fields.DeletionProtection = bool(p.DeletionProtection);
+        }
+        return { DBInstance: this.instanceView(r, r.status) };
+      },
+      ModifyDBCluster: (p) => {
+        const id = String(p.DBClusterIdentifier);
+        const r = this.mustFind(this.clusters, id, 'DBClusterNotFoundFault');
+        if (r.status !== 'available') throw new FakeAwsError('InvalidDBClusterStateFault', `DB cluster ${id} is not in available state (${r.status}).`);
+        if (p.DeletionProtection !== undefined) r.fields.DeletionProtection = bool(p.DeletionProtection);
+        return { DBCluster: this.clusterView(r, r.status) };
+      },
       DeleteDBInstance: (p) => {
         const r = this.mustFind(this.instances, String(p.DBInstanceIdentifier), 'DBInstanceNotFound');
         if (r.status === 'deleting') throw new FakeAwsError('InvalidDBInstanceState', 'Instance is already being deleted.');
+        if (r.fields.DeletionProtection === true) {
+          throw new FakeAwsError('InvalidParameterCombination', 'Cannot delete protected DB Instance, please disable deletion protection and try again.');
+        }
         r.setScript(['deleting']);
         r.deleted = true;
         return { DBInstance: r.fields };
@@ -148,6 +173,9 @@ export class FakeRds {
       DeleteDBCluster: (p) => {
         const id = String(p.DBClusterIdentifier);
         const r = this.mustFind(this.clusters, id, 'DBClusterNotFoundFault');
+        if (r.fields.DeletionProtection === true) {
+          throw new FakeAwsError('InvalidParameterCombination', 'Cannot delete protected Cluster, please disable deletion protection and try again.');
+        }
         const busy = [...this.instances.values()].filter((i) => i.fields.DBClusterIdentifier === id && i.status !== 'deleting');
         if (busy.length > 0) throw new FakeAwsError('InvalidDBClusterStateFault', 'Cluster cannot be deleted, it still contains DB instances in non-deleting state.');
         r.setScript(['deleting']);

@@ -12,6 +12,7 @@ import { RewindError } from '../../recovery/errors';
 import { rdsClientFrom, type AwsClientOptions } from './aws-client';
 import { isAwsError, toRewindError } from './aws-errors';
 import { clusterSnapshots } from './rds-backups';
+import { isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
 import { findCluster, findInstance, INVISIBLE_GRACE_MS, refField, requireCluster, startedMsAgo } from './rds-lookup';
 import { clusterRestoreSettings, type AuroraClusterOverrides } from './rds-restore-settings';
 import { statusMeaning } from './rds-status';
@@ -145,28 +146,29 @@ export class AuroraClusterRecoverySource implements RecoverySource {
     return { state: 'available', endpoint: { host: cluster.Endpoint, port: cluster.Port, ...(database ? { database } : {}) }, detail: `cluster ${ref.id} is available` };
   }
 
-  /** Deletes the cluster's instances, then the cluster; every one must carry this run's tags. */
+  /**
+   * Deletes the cluster's instances, then the cluster; every one must carry this run's tags, and
+   * all are checked before anything changes. Deletion protection copied from the source exists
+   * on the cluster only (RDS deletes member instances regardless) and is turned off once every
+   * check passed, on this run's copy only. Safe to repeat at any point, as RdsInstanceRecoverySource.discard.
+   */
   async discard(ref: ResourceRef): Promise<void> {
     const runId = refField(ref, 'runId');
+    if (ref.id === this.opts.sourceClusterId) throw sourceDiscardRefused('cluster', ref.id);
     const cluster = await findCluster(this.rds, ref.id);
     if (!cluster) return;
     if (ownership(cluster.TagList, runId) !== 'this-run') throw discardRefused('Aurora cluster', ref.id, cluster.TagList, runId);
     if (cluster.Status === 'deleting') return;
-    if (cluster.DeletionProtection) {
-      throw new RewindError({
-        code: 'DISCARD_PROTECTED',
-        userMessage: `Aurora cluster ${ref.id} has deletion protection on, so Rewind will not delete it. If it really should go, turn deletion protection off and discard again.`,
-      });
-    }
     const members = (cluster.DBClusterMembers ?? []).map((m) => m.DBInstanceIdentifier).filter((id): id is string => id !== undefined);
     const instances = [];
     for (const id of members) {
       const inst = await findInstance(this.rds, id);
       if (!inst) continue;
-      // Checked for all members before deleting any, so a refusal leaves everything in place.
+      // Checked for all members before changing anything, so a refusal leaves everything in place.
       if (ownership(inst.TagList, runId) !== 'this-run') throw discardRefused('RDS instance', id, inst.TagList, runId);
       instances.push(inst);
     }
+    if (cluster.DeletionProtection) await liftDeletionProtection(this.rds, 'cluster', ref.id);
     for (const inst of instances) {
       const id = inst.DBInstanceIdentifier ?? '';
       if (inst.DBInstanceStatus === 'deleting') continue;
@@ -180,6 +182,7 @@ export class AuroraClusterRecoverySource implements RecoverySource {
       await this.rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: ref.id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
     } catch (err) {
       if (isAwsError(err, 'DBClusterNotFound')) return;
+      if (isProtectionRefusal(err)) throw protectionNotLiftedYet('cluster', ref.id, err);
       throw toRewindError(err, `delete Aurora cluster ${ref.id}`);
     }
   }

@@ -11,6 +11,7 @@ import { RewindError } from '../../recovery/errors';
 import { rdsClientFrom, type AwsClientOptions } from './aws-client';
 import { isAwsError, toRewindError } from './aws-errors';
 import { instanceSnapshots } from './rds-backups';
+import { isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
 import { findInstance, INVISIBLE_GRACE_MS, refField, requireInstance, startedMsAgo } from './rds-lookup';
 import { instanceRestoreSettings, type RdsInstanceOverrides } from './rds-restore-settings';
 import { statusMeaning } from './rds-status';
@@ -114,22 +115,26 @@ export class RdsInstanceRecoverySource implements RecoverySource {
     return { state: 'available', endpoint: { host: address, port, ...(database ? { database } : {}) }, detail: `instance ${ref.id} is available` };
   }
 
+  /**
+   * Deletes the restored instance when its tags say this run created it. Deletion protection
+   * copied from the source is turned off first — on this run's copy only, never on the source or
+   * on anything tagged otherwise. Safe to repeat at any point: a gone or deleting instance is
+   * done, an unprotected one is deleted, and protection RDS has not applied yet is a retryable
+   * error, so the next attempt finishes the job.
+   */
   async discard(ref: ResourceRef): Promise<void> {
     const runId = refField(ref, 'runId');
+    if (ref.id === this.opts.sourceInstanceId) throw sourceDiscardRefused('instance', ref.id);
     const instance = await findInstance(this.rds, ref.id);
     if (!instance) return;
     if (ownership(instance.TagList, runId) !== 'this-run') throw discardRefused('RDS instance', ref.id, instance.TagList, runId);
     if (instance.DBInstanceStatus === 'deleting') return;
-    if (instance.DeletionProtection) {
-      throw new RewindError({
-        code: 'DISCARD_PROTECTED',
-        userMessage: `RDS instance ${ref.id} has deletion protection on, so Rewind will not delete it. If it really should go, turn deletion protection off and discard again.`,
-      });
-    }
+    if (instance.DeletionProtection) await liftDeletionProtection(this.rds, 'instance', ref.id);
     try {
       await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: ref.id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
     } catch (err) {
       if (isAwsError(err, 'DBInstanceNotFound')) return;
+      if (isProtectionRefusal(err)) throw protectionNotLiftedYet('instance', ref.id, err);
       throw toRewindError(err, `delete RDS instance ${ref.id}`);
     }
   }

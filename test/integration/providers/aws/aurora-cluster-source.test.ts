@@ -1,4 +1,5 @@
 import { FakeRds } from '../../../fakes/aws-rds';
+import { RewindError } from '../../../../src/recovery/errors';
 import { AuroraClusterRecoverySource } from '../../../../src/providers/aws/aurora-cluster-source';
 import type { PollResult, ResourceRef } from '../../../../src/providers/ports';
 import { awsOptions, LATEST, NOW, runTags, T0 } from './rds-fixtures';
@@ -161,5 +162,77 @@ describe('AuroraClusterRecoverySource', () => {
       userMessage: expect.stringContaining('intruder'),
     });
     expect(fake.server.mutatingCalls()).toEqual([]);
+  });
+
+  describe('with deletion protection copied from the source', () => {
+    // the production set-up: no override, so the copy is protected like the source
+    let prod: AuroraClusterRecoverySource;
+    beforeEach(() => {
+      prod = new AuroraClusterRecoverySource({ rds: awsOptions(fake.url), sourceClusterId: 'shop', pollIntervalMs: 10, now: () => NOW });
+    });
+    const deletes = () => fake.server.mutatingCalls().filter((c) => /^(Modify|Delete)/.test(c.action));
+    const described = (c: { action: string; params: Record<string, unknown>; error?: string }) => [c.action, c.params.DBInstanceIdentifier ?? c.params.DBClusterIdentifier, c.error ?? 'ok'];
+
+    it('turns the cluster’s protection off, then deletes the writer and the cluster; repeating is harmless', async () => {
+      const ref = await prod.startRestore({ target: { kind: 'latest' }, name: 'shop-dr-9', tags: runTags('9') });
+      for (let i = 0; i < 12 && (await prod.poll(ref)).state === 'pending'; i++);
+      expect(fake.clusterFields('shop-dr-9')?.DeletionProtection).toBe(true);
+      await prod.discard(ref);
+      expect(deletes().map(described)).toEqual([
+        ['ModifyDBCluster', 'shop-dr-9', 'ok'],
+        ['DeleteDBInstance', 'shop-dr-9-1', 'ok'],
+        ['DeleteDBCluster', 'shop-dr-9', 'ok'],
+      ]);
+      expect(deletes()[0]?.params).toEqual(expect.objectContaining({ DeletionProtection: 'false', ApplyImmediately: 'true' }));
+      await prod.discard(ref);
+      await prod.discard(ref);
+      expect(deletes()).toHaveLength(3);
+      // the source cluster and its writer were only read
+      expect(fake.server.mutatingCalls().filter((c) => ['shop', 'shop-writer'].includes(String(c.params.DBClusterIdentifier ?? c.params.DBInstanceIdentifier)))).toEqual([]);
+      expect(fake.clusterFields('shop')?.DeletionProtection).toBe(true);
+    });
+
+    it('leaves a protected cluster alone when it, or one of its instances, is not this run’s or untagged, and never discards the source', async () => {
+      fake.addCluster('shop-dr-10', { DeletionProtection: true, TagList: tagged('other') });
+      await expect(prod.discard({ provider: 'aws-aurora-cluster', id: 'shop-dr-10', runId: '10', instanceId: 'shop-dr-10-1' })).rejects.toMatchObject({
+        code: 'DISCARD_REFUSED',
+        userMessage: expect.stringContaining('tagged for Rewind run other, not this run (10)'),
+      });
+      fake.addCluster('shop-copy', { DeletionProtection: true, TagList: [{ Key: 'team', Value: 'shop' }] });
+      await expect(prod.discard({ provider: 'aws-aurora-cluster', id: 'shop-copy', runId: '10', instanceId: 'shop-copy-1' })).rejects.toMatchObject({
+        code: 'DISCARD_REFUSED',
+        userMessage: expect.stringContaining('lacks the managed-by=rewind tag'),
+      });
+      fake.addCluster('shop-dr-11', { DeletionProtection: true, TagList: tagged('11') });
+      fake.addInstance('intruder-11', { DBClusterIdentifier: 'shop-dr-11', TagList: [] });
+      await expect(prod.discard({ provider: 'aws-aurora-cluster', id: 'shop-dr-11', runId: '11', instanceId: 'shop-dr-11-1' })).rejects.toMatchObject({
+        code: 'DISCARD_REFUSED',
+        userMessage: expect.stringContaining('intruder-11'),
+      });
+      (fake.clusterFields('shop') ?? {}).TagList = tagged('12');
+      await expect(prod.discard({ provider: 'aws-aurora-cluster', id: 'shop', runId: '12', instanceId: 'shop-1' })).rejects.toMatchObject({
+        code: 'DISCARD_REFUSED',
+        userMessage: expect.stringContaining('it is the source this database restores from'),
+      });
+      expect(fake.server.mutatingCalls()).toEqual([]);
+      for (const id of ['shop-dr-10', 'shop-copy', 'shop-dr-11', 'shop']) expect(fake.clusterFields(id)?.DeletionProtection).toBe(true);
+    });
+
+    it('resumes with a retryable error when RDS has not applied the lifted protection yet', async () => {
+      fake.addCluster('shop-dr-13', { DeletionProtection: true, TagList: tagged('13') });
+      fake.addInstance('shop-dr-13-1', { DBClusterIdentifier: 'shop-dr-13', TagList: tagged('13') });
+      const ref = { provider: 'aws-aurora-cluster', id: 'shop-dr-13', runId: '13', instanceId: 'shop-dr-13-1' };
+      fake.server.failNext('DeleteDBCluster', 'InvalidParameterCombination', 'Cannot delete protected Cluster, please disable deletion protection and try again.');
+      const err = await prod.discard(ref).then(() => undefined, (e: unknown) => e);
+      expect(err).toBeInstanceOf(RewindError);
+      expect(err).toMatchObject({ code: 'DISCARD_PENDING', retryable: true, userMessage: expect.stringContaining('Aurora cluster shop-dr-13, which this run created, still has deletion protection on') });
+      await prod.discard(ref);
+      expect(deletes().map(described)).toEqual([
+        ['ModifyDBCluster', 'shop-dr-13', 'ok'],
+        ['DeleteDBInstance', 'shop-dr-13-1', 'ok'],
+        ['DeleteDBCluster', 'shop-dr-13', 'InvalidParameterCombination'],
+        ['DeleteDBCluster', 'shop-dr-13', 'ok'],
+      ]);
+    });
   });
 });

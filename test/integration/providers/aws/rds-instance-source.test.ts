@@ -205,8 +205,88 @@ describe('RdsInstanceRecoverySource', () => {
     expect(fake.server.count('DeleteDBInstance')).toBe(1);
   });
 
-  it('refuses to delete an instance of this run that has deletion protection on', async () => {
-    fake.addInstance('orders-dr-11', { DeletionProtection: true, TagList: [{ Key: 'managed-by', Value: 'rewind' }, { Key: 'rewind-run', Value: '11' }] });
-    await expect(source.discard({ provider: 'aws-rds-instance', id: 'orders-dr-11', runId: '11' })).rejects.toMatchObject({ code: 'DISCARD_PROTECTED' });
+  const tagged = (run: string) => [
+    { Key: 'managed-by', Value: 'rewind' },
+    { Key: 'rewind-run', Value: run },
+  ];
+  const protectionOf = (id: string) => fake.instanceFields(id)?.DeletionProtection;
+  const callsOn = (id: string) => fake.server.mutatingCalls().filter((c) => c.params.DBInstanceIdentifier === id);
+
+  it('turns off the deletion protection copied from the source on its own copy, then deletes it; repeating is harmless', async () => {
+    // a production copy: the restore copied DeletionProtection=true from the source
+    const ref = await source.startRestore({ target: { kind: 'latest' }, name: 'orders-dr-11', tags: runTags('11') });
+    await pollUntilDone(ref);
+    expect(protectionOf('orders-dr-11')).toBe(true);
+    await source.discard(ref);
+    const calls = fake.server.mutatingCalls().filter((c) => c.action !== 'RestoreDBInstanceToPointInTime');
+    expect(calls.map((c) => [c.action, c.params.DBInstanceIdentifier, c.error ?? 'ok'])).toEqual([
+      ['ModifyDBInstance', 'orders-dr-11', 'ok'],
+      ['DeleteDBInstance', 'orders-dr-11', 'ok'],
+    ]);
+    expect(calls[0]?.params).toEqual(expect.objectContaining({ DeletionProtection: 'false', ApplyImmediately: 'true' }));
+    expect(protectionOf('orders-dr-11')).toBe(false);
+    await source.discard(ref); // deleting: nothing more
+    await source.discard(ref); // gone: success
+    expect(fake.server.count('ModifyDBInstance')).toBe(1);
+    expect(fake.server.count('DeleteDBInstance')).toBe(1);
+    // the source was only read
+    expect(callsOn('orders')).toEqual([]);
+    expect(protectionOf('orders')).toBe(true);
+  });
+
+  it('refuses a protected instance of another run, one without Rewind’s tags, and the configured source, changing nothing', async () => {
+    fake.addInstance('orders-dr-12', { DeletionProtection: true, TagList: tagged('someone-else') });
+    fake.addInstance('orders-copy', { DeletionProtection: true, TagList: [{ Key: 'team', Value: 'shop' }] });
+    const other = await rejection(source.discard({ provider: 'aws-rds-instance', id: 'orders-dr-12', runId: '12' }));
+    expect(other).toMatchObject({ code: 'DISCARD_REFUSED', retryable: false });
+    expect(other.userMessage).toContain('tagged for Rewind run someone-else, not this run (12)');
+    const untagged = await rejection(source.discard({ provider: 'aws-rds-instance', id: 'orders-copy', runId: '12' }));
+    expect(untagged.userMessage).toContain('lacks the managed-by=rewind tag');
+    // even a source that carries this run's tags is never a copy to discard
+    (fake.instanceFields('orders') ?? {}).TagList = tagged('12');
+    const src = await rejection(source.discard({ provider: 'aws-rds-instance', id: 'orders', runId: '12' }));
+    expect(src).toMatchObject({ code: 'DISCARD_REFUSED', userMessage: expect.stringContaining('it is the source this database restores from') });
+    expect(fake.server.mutatingCalls()).toEqual([]);
+    for (const id of ['orders-dr-12', 'orders-copy', 'orders']) expect(protectionOf(id)).toBe(true);
+  });
+
+  it('resumes when RDS has not applied the lifted protection yet, or the copy is busy, with a retryable error', async () => {
+    fake.addInstance('orders-dr-13', { DeletionProtection: true, TagList: tagged('13') });
+    const ref = { provider: 'aws-rds-instance', id: 'orders-dr-13', runId: '13' };
+    fake.server.failNext('DeleteDBInstance', 'InvalidParameterCombination', 'Cannot delete protected DB Instance, please disable deletion protection and try again.');
+    const settling = await rejection(source.discard(ref));
+    expect(settling).toMatchObject({ code: 'DISCARD_PENDING', retryable: true });
+    expect(settling.userMessage).toBe(
+      'RDS instance orders-dr-13, which this run created, still has deletion protection on (copied from its source); Rewind is turning it off and will try the delete again once RDS has applied that.',
+    );
+    await source.discard(ref); // protection is off now: no second modify, just the delete
+    expect(callsOn('orders-dr-13').map((c) => [c.action, c.error ?? 'ok'])).toEqual([
+      ['ModifyDBInstance', 'ok'],
+      ['DeleteDBInstance', 'InvalidParameterCombination'],
+      ['DeleteDBInstance', 'ok'],
+    ]);
+
+    // still 'modifying' (e.g. another change in flight): RDS refuses the modify; retry later
+    fake.addInstance('orders-dr-14', { DeletionProtection: true, TagList: tagged('14') }, { script: ['modifying', 'available'] });
+    const busyRef = { provider: 'aws-rds-instance', id: 'orders-dr-14', runId: '14' };
+    const busy = await rejection(source.discard(busyRef));
+    expect(busy).toMatchObject({ code: 'AWS_INVALID_STATE', retryable: true });
+    expect(busy.userMessage).toContain('Could not turn off the deletion protection of RDS instance orders-dr-14 (a copy this run created) right now: the database is busy');
+    expect(callsOn('orders-dr-14').map((c) => c.action)).toEqual(['ModifyDBInstance']);
+    await source.discard(busyRef);
+    expect(callsOn('orders-dr-14').map((c) => [c.action, c.error ?? 'ok'])).toEqual([
+      ['ModifyDBInstance', 'InvalidDBInstanceState'],
+      ['ModifyDBInstance', 'ok'],
+      ['DeleteDBInstance', 'ok'],
+    ]);
+  });
+
+  it('says so when its AWS identity may not turn the protection off', async () => {
+    fake.addInstance('orders-dr-15', { DeletionProtection: true, TagList: tagged('15') });
+    fake.server.failNext('ModifyDBInstance', 'AccessDenied', 'User is not authorized to perform: rds:ModifyDBInstance');
+    const denied = await rejection(source.discard({ provider: 'aws-rds-instance', id: 'orders-dr-15', runId: '15' }));
+    expect(denied).toMatchObject({ code: 'AWS_ACCESS_DENIED', retryable: false });
+    expect(denied.userMessage).toContain('not allowed to turn off the deletion protection of RDS instance orders-dr-15');
+    expect(fake.server.count('DeleteDBInstance')).toBe(0);
   });
 });
