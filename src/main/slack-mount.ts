@@ -37,6 +37,8 @@ export interface SlackMountOptions {
   /** How often active runs' messages are checked for staleness (default 10 s), and when they are (20 s). */
   tickMs?: number;
   staleMs?: number;
+  /** How often kept databases are checked for a retention that is over (default 15 min). */
+  retentionCheckMs?: number;
   now?: () => Date;
 }
 
@@ -45,6 +47,8 @@ export interface MountedSlack {
   services: SlackServices;
   stop(): Promise<void>;
 }
+
+const DEFAULT_RETENTION_CHECK_MS = 15 * 60_000;
 
 /** Refusals audited per minute at most; a flood of forged requests beyond it is only logged. */
 const MAX_AUDITED_REFUSALS_PER_MINUTE = 120;
@@ -91,6 +95,9 @@ export async function mountSlack(http: Express, rt: Runtime, o: SlackMountOption
   });
   // In the background: a Redis that is down at start delays the tick, not the process.
   producer.queues.scheduleTick(o.tickMs ?? 10_000).catch((err: unknown) => warn({ err: (err as Error).message }, 'could not schedule the live message tick; live messages still update on every change'));
+  producer.queues
+    .scheduleRetentionCheck(o.retentionCheckMs ?? DEFAULT_RETENTION_CHECK_MS)
+    .catch((err: unknown) => warn({ err: (err as Error).message }, 'could not schedule the retention check; kept databases are not offered for deletion until the next start'));
 
   const clientOptions = { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
   let app: App;

@@ -142,6 +142,8 @@ export interface ResourceRetention {
   retainRestored(ref: ResourceRef, runId: string, until: Date): Promise<RetainedResource | undefined>;
   /** Every resource carrying Rewind's retention tags, due or not. */
   listRetained(): Promise<RetainedResource[]>;
+  /** Moves a retained resource's retain-until to `until` (a person chose to keep it longer); refuses one without Rewind's tags. */
+  extendRetention(resource: Pick<RetainedResource, 'id' | 'provider'>, until: Date): Promise<RetainedResource>;
   /** Deletes one, after re-checking its tags and that it is due; keeps a final snapshot. */
   deleteRetained(resource: Pick<RetainedResource, 'id' | 'provider'>, now: Date): Promise<{ finalSnapshot?: string }>;
 }

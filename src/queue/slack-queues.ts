@@ -4,16 +4,18 @@ import type { Redis } from 'ioredis';
 
 /**
  * The two Slack queues. `interactions` carries the work a command or click asks for once it is
- * acknowledged (pre-flight and start, approvals, aborts, status…) and the notifier's tick;
+ * acknowledged (pre-flight and start, approvals, aborts, status…), the notifier's tick and the
+ * retention check (asking before a kept database is deleted);
  * `messages` carries "bring run R's live message and thread up to date" and is rate-limited as a
  * whole so that, across all runs and all processes, Slack's chat.update budget is respected.
  */
 export const INTERACTIONS_QUEUE = 'interactions';
 export const MESSAGES_QUEUE = 'messages';
 
-export const INTERACTION_JOB = { command: 'command', click: 'click', tick: 'tick' } as const;
+export const INTERACTION_JOB = { command: 'command', click: 'click', tick: 'tick', retentionCheck: 'retention-check' } as const;
 export const SYNC_JOB = 'sync';
 export const TICK_SCHEDULER_ID = 'rewind.slack.tick';
+export const RETENTION_SCHEDULER_ID = 'rewind.retention.check';
 
 /** A hex digest usable as a BullMQ job id (ids must not contain ":"), stable for the same key. */
 export function jobIdFor(kind: string, key: string): string {
@@ -62,6 +64,15 @@ export class SlackQueues {
   /** The tick that refreshes live messages of active runs; one schedule however many bots upsert it. */
   async scheduleTick(everyMs: number): Promise<void> {
     await this.interactions.upsertJobScheduler(TICK_SCHEDULER_ID, { every: everyMs }, { name: INTERACTION_JOB.tick, opts: { removeOnComplete: true, removeOnFail: true } });
+  }
+
+  /** The retention check; one schedule however many bots upsert it. */
+  async scheduleRetentionCheck(everyMs: number): Promise<void> {
+    await this.interactions.upsertJobScheduler(
+      RETENTION_SCHEDULER_ID,
+      { every: everyMs },
+      { name: INTERACTION_JOB.retentionCheck, opts: { attempts: 3, backoff: { type: 'exponential', delay: 30_000 }, removeOnComplete: true, removeOnFail: 20 } },
+    );
   }
 
   async depth(): Promise<Record<string, Record<string, number>>> {

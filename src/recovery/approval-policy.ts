@@ -59,6 +59,15 @@ export function mayRollBack(user: string, run: Run, db: DatabaseAccess, incident
   return refuse(`You are not an approver of ${db.name}, so you cannot roll back the cutover of run ${run.id}. Ask ${approversOf(db, incidentCommander, user)}.`);
 }
 
+/**
+ * Deleting a kept database, or keeping it longer, is decided like a rollback: by an approver of
+ * the database or the incident commander of the channel where Rewind asked.
+ */
+export function mayDecideRetention(user: string, db: DatabaseAccess, resource: string, incidentCommander?: string): Decision {
+  if (db.approvers.includes(user) || (incidentCommander !== undefined && incidentCommander === user)) return ALLOWED;
+  return refuse(`You are not an approver of ${db.name}, so you cannot decide what happens to ${resource}. Ask ${approversOf(db, incidentCommander, user)}.`);
+}
+
 /** Operators resume failed runs (resuming restarts work, like starting a run). */
 export function mayResume(user: string, run: Run, db: DatabaseAccess): Decision {
   if (db.operators.includes(user)) return ALLOWED;

@@ -9,7 +9,7 @@ export interface RetainedEntry extends RetainedResource {
 /** One append-only audit row; the composition root writes it to the store's audit trail. */
 export interface RetentionAuditEvent {
   actor: string;
-  action: 'retention.deletion_approved' | 'retention.deleted' | 'retention.deletion_failed';
+  action: 'retention.deletion_approved' | 'retention.deleted' | 'retention.deletion_failed' | 'retention.kept';
   runId: string;
   detail: Record<string, unknown>;
 }
@@ -35,15 +35,19 @@ export class RetentionService {
     this.now = o.now ?? (() => new Date());
   }
 
-  /** Everything retained, due or not, newest retain-until last; a database whose provider fails is skipped, not fatal. */
-  async retained(): Promise<{ entries: RetainedEntry[]; problems: string[] }> {
+  /**
+   * Everything retained, due or not, newest retain-until last. A database whose provider fails
+   * is skipped, not fatal: it is named in `problems`, so callers do not take "not listed" for "gone".
+   */
+  async retained(): Promise<{ entries: RetainedEntry[]; problems: Array<{ database: string; message: string }> }> {
     const entries: RetainedEntry[] = [];
-    const problems: string[] = [];
+    const problems: Array<{ database: string; message: string }> = [];
     const seen = new Set<string>();
     for (const database of this.o.databases) {
-      const retention = this.o.providers(database).retention;
-      if (!retention) continue;
       try {
+        // Inside the try: building a database's adapters can fail too (no AWS region, say).
+        const retention = this.o.providers(database).retention;
+        if (!retention) continue;
         for (const r of await retention.listRetained()) {
           const key = `${r.provider}/${r.id}`;
           if (seen.has(key)) continue;
@@ -51,7 +55,7 @@ export class RetentionService {
           entries.push({ ...r, database });
         }
       } catch (err) {
-        problems.push(`${database}: ${err instanceof RewindError ? err.userMessage : (err as Error).message}`);
+        problems.push({ database, message: err instanceof RewindError ? err.userMessage : (err as Error).message });
       }
     }
     entries.sort((a, b) => a.retainUntil.getTime() - b.retainUntil.getTime());
@@ -60,8 +64,47 @@ export class RetentionService {
 
   /** What is past its retain-until time and may be deleted once someone approves. */
   async pendingDeletions(): Promise<RetainedEntry[]> {
+    return (await this.dueNow()).due;
+  }
+
+  /** What is due, and the databases whose retained resources could not be listed (unknown, not "none"). */
+  async dueNow(): Promise<{ due: RetainedEntry[]; unlisted: string[] }> {
     const now = this.now().getTime();
-    return (await this.retained()).entries.filter((e) => e.retainUntil.getTime() <= now);
+    const { entries, problems } = await this.retained();
+    return { due: entries.filter((e) => e.retainUntil.getTime() <= now), unlisted: problems.map((p) => p.database) };
+  }
+
+  /** The retain-until a "keep it longer" decision sets: the database's retention from now. */
+  keepUntil(database: string): Date | undefined {
+    const retention = this.o.providers(database).retention;
+    return retention && new Date(this.now().getTime() + retention.retainForMs);
+  }
+
+  /**
+   * Keeps a retained resource for another retention period, on a person's decision (audited).
+   * Like a deletion, it is looked up again and must still carry Rewind's tags.
+   */
+  async keep(resource: { database: string; id: string }, actor: string): Promise<{ kept: RetainedEntry; previousUntil: Date }> {
+    const retention = this.o.providers(resource.database).retention;
+    const until = this.keepUntil(resource.database);
+    if (!retention || !until) {
+      throw new RewindError({ code: 'NO_RETENTION', userMessage: `${resource.database} keeps no replaced databases, so there is nothing of it to keep.` });
+    }
+    const found = (await retention.listRetained()).find((r) => r.id === resource.id);
+    if (!found) {
+      throw new RewindError({
+        code: 'RETAINED_NOT_FOUND',
+        userMessage: `${resource.id} is not kept by Rewind for ${resource.database} any more (it has no Rewind retention tags, or it was deleted). Nothing was changed.`,
+      });
+    }
+    const kept = await retention.extendRetention(found, until);
+    await this.o.audit({
+      actor,
+      action: 'retention.kept',
+      runId: found.retainedBy,
+      detail: { database: resource.database, provider: found.provider, id: found.id, role: found.role, previousUntil: found.retainUntil.toISOString(), retainUntil: until.toISOString() },
+    });
+    return { kept: { ...kept, database: resource.database }, previousUntil: found.retainUntil };
   }
 
   /**

@@ -12,6 +12,10 @@ export const ACTION = {
   resumeRun: 'rewind.run.resume',
   /** Rolls back the cutover of a succeeded run (typed confirmation first when production). */
   rollbackCutover: 'rewind.run.rollback',
+  /** Deletes a kept database whose retention is over (retention prompt). */
+  deleteRetained: 'rewind.retention.delete',
+  /** Keeps it for another retention period. */
+  keepRetained: 'rewind.retention.keep',
   skipDrill: 'rewind.drill.skip',
   postponeDrill: 'rewind.drill.postpone',
   typedConfirmationInput: 'rewind.confirm.input',
@@ -35,6 +39,9 @@ export const BLOCK = {
   preflightObjectives: 'rewind.preflight.objectives',
   help: 'rewind.help',
   typedConfirmationInput: 'rewind.confirm',
+  retentionBody: 'rewind.retention.body',
+  retentionStatus: 'rewind.retention.status',
+  retentionActions: 'rewind.retention.actions',
 } as const;
 
 /** callback_id of modals; view submissions are routed by these. */
@@ -97,6 +104,25 @@ export function parseRunValue(raw: unknown): RunButtonValue | undefined {
   const o = parseObject(raw, ['runId']);
   if (o === undefined || !matches(o.runId, RUN_ID)) return undefined;
   return { runId: o.runId };
+}
+
+/** What the buttons of a retention prompt carry: only the prompt; the server looks up the rest. */
+export interface RetentionButtonValue {
+  promptId: string;
+}
+
+const PROMPT_ID = /^[1-9][0-9]{0,17}$/;
+
+export function encodeRetentionValue(v: RetentionButtonValue): string {
+  const text = JSON.stringify({ promptId: v.promptId });
+  if (parseRetentionValue(text) === undefined) throw new Error(`cannot encode retention value ${text}: unexpected prompt id`);
+  return text;
+}
+
+export function parseRetentionValue(raw: unknown): RetentionButtonValue | undefined {
+  const o = parseObject(raw, ['promptId']);
+  if (o === undefined || !matches(o.promptId, PROMPT_ID)) return undefined;
+  return { promptId: o.promptId };
 }
 
 /** A plain JSON object with exactly `keys` (sorted), from a string of at most MAX_BUTTON_VALUE chars. */

@@ -1,6 +1,8 @@
 import { approveGate } from './approve-gate';
 import { parseGateValue, parseRunValue, ACTION } from './ids';
 import { sendReply } from './reply';
+import { retentionDepsFrom } from './retention-messages';
+import { decideRetention } from './retention-decision';
 import { rollBackCutover } from './rollback-cutover';
 import { abortRun, resumeRun } from './run-actions';
 import { auditRefusal, type Reply, type Requester, type SlackServices } from './slack-services';
@@ -61,6 +63,9 @@ async function decide(svc: SlackServices, who: Requester, job: ClickJob): Promis
       return approveGate(svc, who, job.value, job.typed);
     case ACTION.rollbackCutover:
       return rollBackCutover(svc, who, job.value, job.typed);
+    case ACTION.deleteRetained:
+    case ACTION.keepRetained:
+      return decideRetention(svc, retentionDepsFrom(svc), who, job.action, job.value);
     case ACTION.abortRun:
     case ACTION.resumeRun: {
       const runId = parseGateValue(job.value)?.runId ?? parseRunValue(job.value)?.runId;

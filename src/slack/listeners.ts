@@ -25,7 +25,7 @@ export interface CommandRouter {
   prepare(text: string, inv: Requester & { now: Date }): Promise<{ kind: 'reply'; reply: Reply; refusal?: { action: string; reason: string } } | { kind: 'enqueue'; ack: string; command: string; data: Record<string, unknown> }>;
 }
 
-const HANDLED_ACTIONS: readonly string[] = [ACTION.approveGate, ACTION.abortRun, ACTION.resumeRun, ACTION.rollbackCutover];
+const HANDLED_ACTIONS: readonly string[] = [ACTION.approveGate, ACTION.abortRun, ACTION.resumeRun, ACTION.rollbackCutover, ACTION.deleteRetained, ACTION.keepRetained];
 
 function ephemeral(reply: Reply): RespondArguments {
   return { response_type: reply.inChannel ? 'in_channel' : 'ephemeral', text: reply.text, ...(reply.blocks ? { blocks: reply.blocks } : {}) } as RespondArguments;

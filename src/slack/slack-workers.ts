@@ -4,6 +4,8 @@ import { runsNeedingRefresh } from '../persistence/slack-run-queries';
 import { INTERACTION_JOB, INTERACTIONS_QUEUE, MESSAGES_QUEUE, type SlackQueues } from '../queue/slack-queues';
 import { runClickJob, runCommandJob, type ClickJob, type CommandExecutor, type CommandJob } from './interaction-jobs';
 import { syncLiveMessage, type SyncDeps } from './live-message-sync';
+import { checkRetention } from './retention-check';
+import { retentionDepsFrom } from './retention-messages';
 import { SlackRateLimited } from './slack-api';
 import type { SlackServices } from './slack-services';
 import { throttled } from '../observability/throttled';
@@ -48,6 +50,7 @@ export function startSlackWorkers(o: SlackWorkerOptions): SlackWorkers {
       }
       if (job.name === INTERACTION_JOB.command) return runCommandJob(o.svc, job.data as CommandJob, o.executorFor);
       if (job.name === INTERACTION_JOB.click) return runClickJob(o.svc, job.data as ClickJob);
+      if (job.name === INTERACTION_JOB.retentionCheck) return checkRetention(o.svc, retentionDepsFrom(o.svc));
     },
     { connection: o.connection, prefix: o.prefix, concurrency: o.concurrency ?? 16 },
   );

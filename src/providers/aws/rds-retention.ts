@@ -16,7 +16,7 @@ import { isAwsError, toRewindError } from './aws-errors';
 import { RDS_INSTANCE_PROVIDER } from './rds-instance-source';
 import { findCluster, findInstance } from './rds-lookup';
 import { ownership, tagRecord } from './rds-tags';
-import { finalSnapshotName, RETAINED_BY_KEY, RETENTION_TAG_KEYS, retentionOf, retentionTags } from './retention-tags';
+import { finalSnapshotName, RETAIN_UNTIL_KEY, RETAINED_BY_KEY, RETENTION_TAG_KEYS, retentionOf, retentionTags } from './retention-tags';
 
 /** The fields of an instance or a cluster retention needs, whichever it is. */
 interface Described {
@@ -96,6 +96,20 @@ export class RdsRetention implements ResourceRetention {
     const all = await this.describeAll();
     // One being deleted already is not offered again.
     return all.filter((d) => d.status !== 'deleting' && this.isOurs(d)).map((d) => this.view(d)).filter((r): r is RetainedResource => r !== undefined);
+  }
+
+  async extendRetention(resource: Pick<RetainedResource, 'id' | 'provider'>, until: Date): Promise<RetainedResource> {
+    const found = resource.provider === this.provider ? await this.find(resource.id) : undefined;
+    const retained = found && this.isOurs(found) ? this.view(found) : undefined;
+    if (!found || !retained) {
+      throw new RewindError({
+        code: 'RETAINED_NOT_FOUND',
+        userMessage: `${resource.id} is not kept by Rewind for ${this.opts.database} any more (it was deleted, or its Rewind retention tags were removed). Nothing was changed.`,
+      });
+    }
+    // Only the time changes: who retained it and why stay as they were.
+    await this.tag(found, [{ Key: RETAIN_UNTIL_KEY, Value: until.toISOString() }]);
+    return { ...retained, retainUntil: until };
   }
 
   async deleteRetained(resource: Pick<RetainedResource, 'id' | 'provider'>, now: Date): Promise<{ finalSnapshot?: string }> {

@@ -1,4 +1,4 @@
-import { mayAbort, mayApprove, mayResume, mayStartRun, needsTypedConfirmation, typedConfirmationMatches, type DatabaseAccess } from '../../../src/recovery/approval-policy';
+import { mayAbort, mayApprove, mayDecideRetention, mayResume, mayStartRun, needsTypedConfirmation, typedConfirmationMatches, type DatabaseAccess } from '../../../src/recovery/approval-policy';
 import { APPROVER, CHANNEL, IC, OPERATOR, scenario } from '../../support/run-factory';
 
 const STRANGER = 'U0STRANGER1';
@@ -99,5 +99,17 @@ describe('mayAbort and mayResume', () => {
   it('lets only operators resume', () => {
     expect(mayResume(OPERATOR, run, db())).toEqual({ allowed: true });
     expect(mayResume(APPROVER, run, db())).toMatchObject({ allowed: false });
+  });
+});
+
+describe('mayDecideRetention', () => {
+  it('lets approvers and the incident commander decide about a kept database, and names whom to ask otherwise', () => {
+    expect(mayDecideRetention(APPROVER, db(), 'prod-db-01 (prod-db-01)', IC)).toEqual({ allowed: true });
+    expect(mayDecideRetention(IC, db(), 'prod-db-01 (prod-db-01)', IC)).toEqual({ allowed: true });
+    expect(mayDecideRetention(OPERATOR, db(), 'old-db (prod-db-01)', IC)).toEqual({
+      allowed: false,
+      reason: expect.stringMatching(new RegExp(`^You are not an approver of prod-db-01, so you cannot decide what happens to old-db \\(prod-db-01\\)\\. Ask .*<@${APPROVER}>`)),
+    });
+    expect(mayDecideRetention(IC, db(), 'old-db', undefined)).toMatchObject({ allowed: false });
   });
 });

@@ -1,4 +1,4 @@
-import { ACTION, ACTION_ID_PATTERN, BLOCK, CALLBACK, encodeGateValue, encodeRunValue, parseGateValue, parseRunValue } from '../../../src/slack/ids';
+import { ACTION, ACTION_ID_PATTERN, BLOCK, CALLBACK, encodeGateValue, encodeRetentionValue, encodeRunValue, parseGateValue, parseRetentionValue, parseRunValue } from '../../../src/slack/ids';
 
 const value = { runId: 'r-k3m9qz', gate: 'cutover', planHash: 'e9196013a7301cb1' };
 
@@ -49,5 +49,13 @@ describe('ids', () => {
     expect(parseRunValue(JSON.stringify(value))).toBeUndefined();
     expect(parseRunValue('{"runId":""}')).toBeUndefined();
     expect(parseRunValue('{"runId":"r-abc","x":1}')).toBeUndefined();
+  });
+
+  it('round-trips retention values and parses nothing else', () => {
+    expect(parseRetentionValue(encodeRetentionValue({ promptId: '42' }))).toEqual({ promptId: '42' });
+    expect(() => encodeRetentionValue({ promptId: 'x' })).toThrow(/unexpected prompt id/);
+    for (const raw of ['{"promptId":42}', '{"promptId":"0"}', '{"promptId":"1 OR 1=1"}', '{"promptId":"1","database":"prod"}', JSON.stringify(value), '{"promptId":"1234567890123456789"}']) {
+      expect(parseRetentionValue(raw)).toBeUndefined();
+    }
   });
 });

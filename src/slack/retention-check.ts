@@ -1,0 +1,73 @@
+import type { RetentionPrompt } from '../recovery/retention-prompt';
+import type { RetainedEntry } from '../recovery/retention-service';
+import { databaseOf } from './channel-context';
+import { postPrompt, refreshPrompt, type RetentionDeps } from './retention-messages';
+import type { SlackServices } from './slack-services';
+
+/** A decision still "deciding" after this long was interrupted (a worker died mid-click). */
+export const STUCK_DECISION_MS = 10 * 60_000;
+
+export interface RetentionCheckResult {
+  asked: number;
+  closed: number;
+  unlisted: string[];
+}
+
+const keyOf = (provider: string, id: string, until: Date) => `${provider}/${id}/${until.getTime()}`;
+
+/**
+ * The periodic retention check (the interactions queue's scheduler): asks once in the channel
+ * of the run that kept it about each database whose retention is over, and closes questions
+ * that no longer stand (the resource was deleted, put back in service or kept longer by other
+ * means). It never deletes anything. A database whose resources could not be listed is left
+ * alone this time: "not listed" is not taken for "gone".
+ */
+export async function checkRetention(svc: SlackServices, deps: RetentionDeps): Promise<RetentionCheckResult> {
+  const { due, unlisted } = await deps.service.dueNow();
+  for (const database of unlisted) svc.warn({ database }, 'could not list the databases Rewind keeps; their retention prompts wait for the next check');
+  let asked = 0;
+  for (const entry of due) {
+    const channel = await channelFor(svc, entry);
+    if (!channel) {
+      svc.warn({ database: entry.database, id: entry.id, run: entry.retainedBy }, 'a kept database is due for deletion, but neither its run nor rewind.yml names a channel to ask in');
+      continue;
+    }
+    const { prompt } = await deps.prompts.open(entry, channel);
+    if (prompt.status === 'open' && !prompt.messageTs) {
+      const ts = await postPrompt(svc, deps, prompt);
+      if (ts) {
+        await deps.prompts.setMessage(prompt.id, ts);
+        asked++;
+      }
+    }
+  }
+  const dueKeys = new Set(due.map((e) => keyOf(e.provider, e.id, e.retainUntil)));
+  let closed = 0;
+  for (const p of await deps.prompts.live()) {
+    if (unlisted.includes(p.database)) continue;
+    const stillDue = dueKeys.has(keyOf(p.provider, p.resourceId, p.retainUntil));
+    const settled = await settleStale(svc, deps, p, stillDue);
+    if (settled) {
+      closed++;
+      await refreshPrompt(svc, deps, settled);
+    }
+  }
+  return { asked, closed, unlisted };
+}
+
+async function settleStale(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt, stillDue: boolean): Promise<RetentionPrompt | undefined> {
+  if (p.status === 'open') {
+    return stillDue ? undefined : deps.prompts.settle(p.id, 'open', 'gone', { note: 'Rewind no longer keeps it for deletion: it was deleted, put back in service, or its retention was changed outside Slack.' });
+  }
+  if (svc.now().getTime() - p.updatedAt.getTime() < STUCK_DECISION_MS) return undefined;
+  // An interrupted click: if the resource is still waiting, the question stands again.
+  return stillDue
+    ? deps.prompts.settle(p.id, 'deciding', 'open', { error: 'the last decision was interrupted before it was carried out; nothing was deleted. Click again.' })
+    : deps.prompts.settle(p.id, 'deciding', 'gone', { note: 'it is no longer kept for deletion; the decision that was being carried out was interrupted, so check the AWS console for what happened.' });
+}
+
+/** The channel of the run that kept the resource, else the database's first channel in rewind.yml. */
+async function channelFor(svc: SlackServices, entry: RetainedEntry): Promise<string | undefined> {
+  const run = await svc.store.getRun(entry.retainedBy).catch(() => undefined);
+  return run?.channel ?? databaseOf(svc.config, entry.database)?.channels?.[0];
+}

@@ -1,0 +1,86 @@
+import { mayDecideRetention } from '../recovery/approval-policy';
+import { RewindError } from '../recovery/errors';
+import type { RetentionPrompt } from '../recovery/retention-prompt';
+import { databaseOf } from './channel-context';
+import { ACTION, parseRetentionValue } from './ids';
+import { escapeClip, mention } from './mrkdwn';
+import { refreshPrompt, type RetentionDeps } from './retention-messages';
+import { auditRefusal, incidentCommander, type Reply, type Requester, type SlackServices } from './slack-services';
+
+type RetentionAction = typeof ACTION.deleteRetained | typeof ACTION.keepRetained;
+
+/**
+ * A click on "Delete …" or "Keep … more" of a retention prompt, decided on the server. The button
+ * names only the prompt; the clicker must be an approver of the database or the incident
+ * commander of the prompt's channel, and the prompt must still be open. The prompt is taken
+ * for this one decision before anything is called, so two clicks never both act; the retention
+ * service then re-reads the resource's tags (and, for a deletion, that it is due) right before
+ * acting. Refusals are audited as `retention.decision_refused` and explained.
+ */
+export async function decideRetention(svc: SlackServices, deps: RetentionDeps, who: Requester, action: RetentionAction, raw: string): Promise<Reply> {
+  const refuse = async (reason: string, detail: Record<string, unknown>, runId?: string): Promise<Reply> => {
+    await auditRefusal(svc, { actor: who.user, action: 'retention.decision_refused', runId: runId ?? null, reason, detail: { channel: who.channel, action, ...detail } });
+    return { text: reason };
+  };
+  const value = parseRetentionValue(raw);
+  const prompt = value ? await deps.prompts.get(value.promptId) : undefined;
+  if (!prompt) return refuse('This button does not belong to a question Rewind asked, so nothing was changed. Use the buttons on the latest retention message.', { code: 'BAD_BUTTON_VALUE', value: raw.slice(0, 300) });
+  const resource = `${prompt.resourceId} (${prompt.database})`;
+  const db = databaseOf(svc.config, prompt.database);
+  if (!db) return refuse(`${prompt.database} is no longer in rewind.yml, so nobody may decide about ${prompt.resourceId} from Slack; nothing was changed.`, { code: 'DATABASE_NOT_CONFIGURED', prompt: prompt.id }, prompt.retainedBy);
+  const decision = mayDecideRetention(who.user, db, resource, await incidentCommander(svc, prompt.channel));
+  if (!decision.allowed) return refuse(decision.reason, { code: 'NOT_ALLOWED', prompt: prompt.id }, prompt.retainedBy);
+  const claimed = await deps.prompts.claim(prompt.id, who.user);
+  if (!claimed) return { text: alreadyDecided(prompt) };
+  await refreshPrompt(svc, deps, claimed);
+  const settled = action === ACTION.deleteRetained ? await deleteIt(deps, claimed, who.user) : await keepIt(deps, claimed, who.user);
+  await refreshPrompt(svc, deps, settled.prompt);
+  return { text: settled.reply };
+}
+
+async function deleteIt(deps: RetentionDeps, p: RetentionPrompt, user: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
+  try {
+    const { finalSnapshot } = await deps.service.approveDeletion({ database: p.database, id: p.resourceId }, user);
+    const prompt = await settle(deps, p, 'deleted', finalSnapshot ? { finalSnapshot } : {});
+    return { prompt, reply: `🗑️ Deleting ${p.resourceId}${finalSnapshot ? `; its final snapshot is ${finalSnapshot}` : ''}.` };
+  } catch (err) {
+    return failed(deps, p, err, 'deleted');
+  }
+}
+
+async function keepIt(deps: RetentionDeps, p: RetentionPrompt, user: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
+  try {
+    const { kept } = await deps.service.keep({ database: p.database, id: p.resourceId }, user);
+    const prompt = await settle(deps, p, 'kept', { keptUntil: kept.retainUntil.toISOString() });
+    return { prompt, reply: `📌 ${p.resourceId} is kept until ${kept.retainUntil.toISOString()}; Rewind asks again then.` };
+  } catch (err) {
+    return failed(deps, p, err, 'kept');
+  }
+}
+
+/** A resource that is no longer Rewind's to decide about closes the question; anything else reopens it. */
+async function failed(deps: RetentionDeps, p: RetentionPrompt, err: unknown, verb: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
+  const message = err instanceof RewindError ? err.userMessage : `Rewind could not reach the provider (${(err as Error).message.slice(0, 200)}); nothing was changed, try again.`;
+  const gone = err instanceof RewindError && err.code === 'RETAINED_NOT_FOUND';
+  const prompt = gone ? await settle(deps, p, 'gone', { note: message }) : await settle(deps, p, 'open', { error: message });
+  return { prompt, reply: `${p.resourceId} was not ${verb}: ${message}` };
+}
+
+async function settle(deps: RetentionDeps, p: RetentionPrompt, to: RetentionPrompt['status'], outcome: RetentionPrompt['outcome']): Promise<RetentionPrompt> {
+  return (await deps.prompts.settle(p.id, 'deciding', to, outcome)) ?? { ...p, status: to, outcome };
+}
+
+function alreadyDecided(p: RetentionPrompt): string {
+  const by = p.decidedBy ? ` by ${mention(p.decidedBy)}` : '';
+  const what = escapeClip(p.resourceId, 100);
+  switch (p.status) {
+    case 'deciding':
+      return `A decision about ${what} is being carried out already${by}; nothing more was done.`;
+    case 'deleted':
+      return `${what} was deleted already${by}.`;
+    case 'kept':
+      return `${what} is kept longer already${by}; Rewind asks again when that time passes.`;
+    default:
+      return `There is nothing to decide about ${what} any more: ${escapeClip(p.outcome.note ?? 'Rewind no longer keeps it', 300)}.`;
+  }
+}

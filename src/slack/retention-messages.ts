@@ -1,0 +1,62 @@
+import { appendAudit } from '../persistence/audit-log';
+import { PgRetentionPromptStore } from '../persistence/retention-prompt-store';
+import type { RetentionPrompt } from '../recovery/retention-prompt';
+import { RetentionService } from '../recovery/retention-service';
+import { channelZone } from './channel-context';
+import { renderRetentionPrompt } from './render-retention';
+import { classifySlackError } from './slack-api';
+import type { SlackServices } from './slack-services';
+
+/** The retention use cases and prompt store over what the interactions worker already has. */
+export interface RetentionDeps {
+  service: RetentionService;
+  prompts: PgRetentionPromptStore;
+}
+
+export function retentionDepsFrom(svc: SlackServices): RetentionDeps {
+  return {
+    service: new RetentionService({
+      databases: Object.keys(svc.config.databases),
+      providers: svc.providers,
+      audit: (e) => appendAudit(svc.pool, { actor: e.actor, action: e.action, runId: e.runId, detail: e.detail }, svc.scrub),
+      now: () => svc.now(),
+    }),
+    prompts: new PgRetentionPromptStore(svc.pool, svc.scrub),
+  };
+}
+
+function keepForMs(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt): number {
+  try {
+    const until = deps.service.keepUntil(p.database);
+    return until ? until.getTime() - svc.now().getTime() : svc.config.retention;
+  } catch {
+    return svc.config.retention;
+  }
+}
+
+/** Posts the prompt's message; undefined (and logged) when Slack would not take it — the next check posts it. */
+export async function postPrompt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt): Promise<string | undefined> {
+  const message = renderRetentionPrompt(p, { zone: channelZone(svc.config, p.channel), keepForMs: keepForMs(svc, deps, p) });
+  try {
+    const res = await svc.client.chat.postMessage({ channel: p.channel, ...message, unfurl_links: false, unfurl_media: false } as never);
+    return typeof res.ts === 'string' ? res.ts : undefined;
+  } catch (err) {
+    const failure = classifySlackError(err);
+    svc.countError('chat.postMessage', failure.error);
+    svc.warn({ prompt: p.id, channel: p.channel, error: failure.error }, 'could not post a retention prompt; the next check tries again');
+    return undefined;
+  }
+}
+
+/** Re-renders a prompt's message in place; a failure is logged (the decision itself is already recorded). */
+export async function refreshPrompt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt): Promise<void> {
+  if (!p.messageTs) return;
+  const message = renderRetentionPrompt(p, { zone: channelZone(svc.config, p.channel), keepForMs: keepForMs(svc, deps, p) });
+  try {
+    await svc.client.chat.update({ channel: p.channel, ts: p.messageTs, ...message } as never);
+  } catch (err) {
+    const failure = classifySlackError(err);
+    svc.countError('chat.update', failure.error);
+    svc.warn({ prompt: p.id, channel: p.channel, error: failure.error }, 'could not update a retention prompt');
+  }
+}

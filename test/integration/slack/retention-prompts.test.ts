@@ -1,0 +1,204 @@
+import { RdsRetention } from '../../../src/providers/aws/rds-retention';
+import type { DatabaseProviders } from '../../../src/providers/ports';
+import { ACTION, BLOCK } from '../../../src/slack/ids';
+import { FakeRds } from '../../fakes/aws-rds';
+import { countingProviders } from '../../support/counting-providers';
+import { APPROVER, buttonLabels, CHANNEL, IC, messageText, startSlackHarness, STRANGER, waitFor, WINDOW, type SlackHarness } from './slack-harness';
+
+// Issue 6: when a kept database's retain-until passes, Rewind asks in the channel and deletes
+// nothing without a recorded click by someone who may decide — and never a resource without its tags.
+
+const HOUR = 3_600_000;
+const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
+const retained = (until: Date, runId: string, role: 'replaced' | 'restored', extra: Record<string, string> = {}) =>
+  tagList({ 'rewind-retain-until': until.toISOString(), 'rewind-retained-by': runId, 'rewind-retained-role': role, ...extra });
+
+describe('retention prompts in Slack', () => {
+  let h: SlackHarness;
+  let rds: FakeRds;
+  const deletes = () => rds.server.calls.filter((c) => c.action.startsWith('Delete'));
+  const describes = () => rds.server.count('DescribeDBInstances');
+  const prompts = () => h.slack.slack.messages(CHANNEL).filter((m) => m.blocks?.some((b) => (b as { block_id?: string }).block_id === BLOCK.retentionBody));
+  const promptFor = (id: string) => prompts().find((m) => messageText(m).includes(`Delete ${id}?`));
+  const valueOf = (m: { blocks?: unknown[] } | undefined, actionId: string): string | undefined => {
+    for (const b of (m?.blocks ?? []) as { elements?: { action_id?: string; value?: string }[] }[]) {
+      const e = b.elements?.find((x) => x.action_id === actionId);
+      if (e) return e.value;
+    }
+    return undefined;
+  };
+  /** A click carrying `value`, as Slack delivers one from a stale or tampered client. */
+  const clickWith = (user: string, m: { channel: string; ts: string }, actionId: string, value: string) =>
+    h.console.run('action', { user, channel: m.channel, messageTs: m.ts, actionId, blockId: 'stale-block', value });
+
+  beforeAll(async () => {
+    rds = await FakeRds.start();
+    const past = new Date(Date.now() - 2 * HOUR);
+    // the database a cutover replaced (its run is not in this store: the database's channel is used)
+    rds.addInstance('prod-db-01', { Engine: 'postgres', DeletionProtection: false, TagList: [...tagList({ team: 'shop' }), ...retained(past, 'r-cutover-1', 'replaced')] });
+    // a restored copy whose cutover was rolled back
+    rds.addInstance('prod-db-01-dr-r2', {
+      Engine: 'postgres',
+      TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-rolled-2', 'rewind-database': 'prod-db-01' }), ...retained(past, 'r-rolled-2', 'restored')],
+    });
+    // not due yet, not Rewind's, or with Rewind-looking tags it did not write in full: never offered
+    rds.addInstance('staging-db', { Engine: 'postgres', TagList: retained(new Date(Date.now() + 10 * HOUR), 'r-3', 'replaced') });
+    rds.addInstance('someone-elses', { Engine: 'postgres', TagList: tagList({ team: 'shop' }) });
+    rds.addInstance('looks-restored', { Engine: 'postgres', TagList: retained(past, 'r-4', 'restored', { 'rewind-database': 'prod-db-01' }) });
+    const aws = { region: 'eu-central-1', endpoint: rds.url, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake-secret' }, maxAttempts: 1 };
+    h = await startSlackHarness({
+      mount: { retentionCheckMs: 300 },
+      providers: (pool) => {
+        const built = new Map<string, DatabaseProviders>();
+        return (database) => {
+          let p = built.get(database);
+          if (!p) {
+            p = { ...countingProviders(pool, { window: WINDOW }), retention: new RdsRetention({ rds: aws, kind: 'instance', sourceId: database, database, retainForMs: 72 * HOUR }) };
+            built.set(database, p);
+          }
+          return p;
+        };
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+    await rds.close();
+  });
+
+  it('asks once per kept database whose retention is over, and deletes nothing by itself', async () => {
+    await waitFor(() => prompts().length >= 2 && true, 'the retention prompts');
+    const seenAt = describes();
+    await waitFor(() => describes() >= seenAt + 3 && true, 'three more retention checks');
+    expect(prompts().map((m) => messageText(m).match(/Delete (\S+)\?/)?.[1]).sort()).toEqual(['prod-db-01', 'prod-db-01-dr-r2']);
+    const replaced = promptFor('prod-db-01');
+    expect(messageText(replaced)).toContain('the cutover of run `r-cutover-1` moved *prod-db-01* away from');
+    expect(buttonLabels(replaced)).toEqual(['Delete prod-db-01…', 'Keep 3d more']);
+    expect(deletes()).toEqual([]);
+    const asked = await h.audit('retention.deletion_asked');
+    expect(asked.map((e) => [e.runId, e.detail.id, e.detail.channel]).sort()).toEqual([
+      ['r-cutover-1', 'prod-db-01', CHANNEL],
+      ['r-rolled-2', 'prod-db-01-dr-r2', CHANNEL],
+    ]);
+  });
+
+  it('refuses a click from someone who may not decide, and a forged button', async () => {
+    const message = promptFor('prod-db-01');
+    if (!message) throw new Error('no prompt');
+    await h.click(STRANGER, message, ACTION.deleteRetained, BLOCK.retentionActions);
+    const [refused] = await waitFor(async () => {
+      const rows = await h.audit('retention.decision_refused');
+      return rows.length > 0 && rows;
+    }, 'the refusal');
+    expect(refused).toMatchObject({ actor: STRANGER, runId: 'r-cutover-1', detail: { code: 'NOT_ALLOWED' } });
+    await waitFor(() => h.lastEphemeralText(STRANGER).includes('You are not an approver of prod-db-01'), 'the explanation');
+
+    await clickWith(APPROVER, message, ACTION.deleteRetained, '{"promptId":"999999"}');
+    await waitFor(async () => (await h.audit('retention.decision_refused')).some((e) => e.actor === APPROVER && e.detail.code === 'BAD_BUTTON_VALUE'), 'the forged-button refusal');
+    expect(deletes()).toEqual([]);
+  });
+
+  it('deletes on an approver\'s click, keeping a final snapshot, and only once', async () => {
+    const message = promptFor('prod-db-01');
+    const value = valueOf(message, ACTION.deleteRetained);
+    if (!message || !value) throw new Error('no prompt');
+    expect(JSON.parse(value)).toEqual({ promptId: expect.stringMatching(/^\d+$/) });
+    await h.click(APPROVER, message, ACTION.deleteRetained, BLOCK.retentionActions);
+    const done = await waitFor(() => {
+      const m = promptFor('prod-db-01');
+      return m && messageText(m).includes('Deleted on') && m;
+    }, 'the deleted prompt');
+    expect(buttonLabels(done)).toEqual([]);
+    expect(deletes()).toEqual([expect.objectContaining({ action: 'DeleteDBInstance', params: expect.objectContaining({ DBInstanceIdentifier: 'prod-db-01', SkipFinalSnapshot: 'false' }) })]);
+    const snapshot = String(deletes()[0]?.params.FinalDBSnapshotIdentifier);
+    expect(snapshot).toMatch(/^prod-db-01-rewind-final-\d{12}$/);
+    expect(messageText(done)).toContain(snapshot);
+    const approved = await h.audit('retention.deletion_approved');
+    expect(approved).toEqual([expect.objectContaining({ actor: APPROVER, runId: 'r-cutover-1' })]);
+
+    // a second click on the old buttons (a stale client) changes nothing
+    await clickWith(IC, message, ACTION.deleteRetained, value);
+    await waitFor(() => h.lastEphemeralText(IC).includes('was deleted already'), 'the already-deleted answer');
+    expect(deletes()).toHaveLength(1);
+  });
+
+  it('keeps a database longer on the incident commander\'s click, and asks again only when that time passes', async () => {
+    const message = promptFor('prod-db-01-dr-r2');
+    if (!message) throw new Error('no prompt');
+    const before = Date.now();
+    await h.click(IC, message, ACTION.keepRetained, BLOCK.retentionActions);
+    const kept = await waitFor(() => {
+      const m = promptFor('prod-db-01-dr-r2');
+      return m && messageText(m).includes('Kept on') && m;
+    }, 'the kept prompt');
+    expect(buttonLabels(kept)).toEqual([]);
+    const until = Date.parse(String((rds.instanceFields('prod-db-01-dr-r2')?.TagList as { Key: string; Value: string }[]).find((t) => t.Key === 'rewind-retain-until')?.Value));
+    expect(until).toBeGreaterThanOrEqual(before + 72 * HOUR - 1000);
+    expect(until).toBeLessThanOrEqual(Date.now() + 72 * HOUR + 1000);
+    const [audit] = await h.audit('retention.kept');
+    expect(audit).toMatchObject({ actor: IC, runId: 'r-rolled-2', detail: { id: 'prod-db-01-dr-r2' } });
+    const seenAt = describes();
+    await waitFor(() => describes() >= seenAt + 2 && true, 'two more retention checks');
+    expect(prompts()).toHaveLength(2);
+    expect(deletes()).toHaveLength(1);
+  });
+});
+
+describe('retention prompts that stop standing', () => {
+  let h: SlackHarness;
+  let rds: FakeRds;
+  const due = () => [...retained(new Date(Date.now() - HOUR), 'r-cutover-9', 'replaced')];
+  const prompt = () => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete prod-db-01?'));
+
+  beforeAll(async () => {
+    rds = await FakeRds.start();
+    rds.addInstance('prod-db-01', { Engine: 'postgres', DeletionProtection: true, TagList: due() });
+    const aws = { region: 'eu-central-1', endpoint: rds.url, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake-secret' }, maxAttempts: 1 };
+    h = await startSlackHarness({
+      mount: { retentionCheckMs: 300 },
+      providers: (pool) => {
+        const p = { ...countingProviders(pool, { window: WINDOW }), retention: new RdsRetention({ rds: aws, kind: 'instance', sourceId: 'prod-db-01', database: 'prod-db-01', retainForMs: 72 * HOUR }) };
+        return () => p;
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+    await rds.close();
+  });
+
+  it('explains a deletion the provider refuses and keeps the question open', async () => {
+    const message = await waitFor(() => prompt(), 'the prompt');
+    await h.click(APPROVER, message, ACTION.deleteRetained, BLOCK.retentionActions);
+    const failed = await waitFor(() => {
+      const m = prompt();
+      return m && messageText(m).includes('The last click did not go through') && m;
+    }, 'the failure on the prompt');
+    expect(messageText(failed)).toContain('deletion protection on');
+    expect(buttonLabels(failed)).toEqual(['Delete prod-db-01…', 'Keep 3d more']);
+    expect(rds.server.calls.filter((c) => c.action.startsWith('Delete'))).toEqual([]);
+    expect((await h.audit('retention.deletion_approved'))).toEqual([]);
+  });
+
+  it('reopens a decision that was interrupted, and closes a question whose resource is no longer kept', async () => {
+    // a worker that died while carrying out a click leaves the prompt "deciding"
+    await h.pool.query(`UPDATE retention_prompts SET status = 'deciding', decided_by = $1, updated_at = now() - interval '11 minutes'`, [APPROVER]);
+    const reopened = await waitFor(() => {
+      const m = prompt();
+      return m && messageText(m).includes('interrupted before it was carried out') && m;
+    }, 'the reopened prompt');
+    expect(buttonLabels(reopened)).toHaveLength(2);
+
+    // the cutover was rolled back: the instance is in service again and lost its retention tags
+    const fields = rds.instanceFields('prod-db-01');
+    if (fields) fields.TagList = [];
+    const closed = await waitFor(() => {
+      const m = prompt();
+      return m && messageText(m).includes('Nothing to decide any more') && m;
+    }, 'the closed prompt');
+    expect(buttonLabels(closed)).toEqual([]);
+    const { rows } = await h.pool.query('SELECT status FROM retention_prompts');
+    expect(rows).toEqual([{ status: 'gone' }]);
+    expect(rds.server.calls.filter((c) => c.action.startsWith('Delete'))).toEqual([]);
+  });
+});
