@@ -41,6 +41,22 @@ export const TYPICAL_STEP_MS: Readonly<Record<string, number>> = {
 };
 const DEFAULT_STEP_MS = 60_000;
 
+/**
+ * Where a source's steps take a different order of time than the RDS-like defaults: a local
+ * restore from a base backup and a WAL archive takes seconds, an Aurora cluster plus its writer
+ * instance takes longer than one RDS instance.
+ */
+const TYPICAL_STEP_MS_BY_PROVIDER: Readonly<Record<string, Readonly<Record<string, number>>>> = {
+  'local-postgres': { 'check-window': 1_000, restore: 5_000, 'wait-available': 30_000, validate: 5_000, cutover: 5_000, 'verify-health': 5_000, teardown: 10_000 },
+  'aurora-cluster': { 'wait-available': 25 * 60_000 },
+};
+
+/** The typical step durations for a database of `provider` (rewind.yml's `provider`). */
+export function typicalStepTimes(provider: string | undefined): Readonly<Record<string, number>> {
+  const own = provider === undefined ? undefined : TYPICAL_STEP_MS_BY_PROVIDER[provider];
+  return own ? { ...TYPICAL_STEP_MS, ...own } : TYPICAL_STEP_MS;
+}
+
 /** An ETA and what it was estimated from, so a message can say how much to trust it. */
 export interface Eta {
   at: Date;
@@ -52,28 +68,29 @@ export interface Eta {
  * 1. With history (durations in ms of past runs of this database on the same path): creation +
  *    the median, as long as that is still ahead of now.
  * 2. Otherwise, or when the run is already slower than its median: now + the typical durations
- *    of the steps not finished yet (the current step's time so far is deducted from its share).
+ *    of the steps not finished yet (the current step's time so far is deducted from its share);
+ *    `stepTimes` are those durations (default the RDS-like TYPICAL_STEP_MS; see typicalStepTimes).
  */
-export function etaFor(run: Pick<Run, 'status' | 'createdAt' | 'steps'>, now: Date, history?: readonly number[]): Date | undefined {
-  return estimateEta(run, now, history)?.at;
+export function etaFor(run: Pick<Run, 'status' | 'createdAt' | 'steps'>, now: Date, history?: readonly number[], stepTimes?: Readonly<Record<string, number>>): Date | undefined {
+  return estimateEta(run, now, history, stepTimes)?.at;
 }
 
 /** `etaFor` with its basis. */
-export function estimateEta(run: Pick<Run, 'status' | 'createdAt' | 'steps'>, now: Date, history?: readonly number[]): Eta | undefined {
+export function estimateEta(run: Pick<Run, 'status' | 'createdAt' | 'steps'>, now: Date, history?: readonly number[], stepTimes: Readonly<Record<string, number>> = TYPICAL_STEP_MS): Eta | undefined {
   if (!isActive(run.status)) return undefined;
   const median = medianOf((history ?? []).filter((ms) => Number.isFinite(ms) && ms > 0));
   if (median !== undefined) {
     const byHistory = run.createdAt.getTime() + median;
     if (byHistory > now.getTime()) return { at: new Date(byHistory), basis: 'history' };
   }
-  return { at: new Date(now.getTime() + remainingStepsMs(run.steps, now)), basis: 'steps' };
+  return { at: new Date(now.getTime() + remainingStepsMs(run.steps, now, stepTimes)), basis: 'steps' };
 }
 
-function remainingStepsMs(steps: readonly Step[], now: Date): number {
+function remainingStepsMs(steps: readonly Step[], now: Date, stepTimes: Readonly<Record<string, number>>): number {
   let total = 0;
   for (const step of steps) {
     if (step.status === 'succeeded' || step.status === 'skipped') continue;
-    const typical = TYPICAL_STEP_MS[step.kind] ?? DEFAULT_STEP_MS;
+    const typical = stepTimes[step.kind] ?? DEFAULT_STEP_MS;
     const spent = step.startedAt ? Math.max(0, now.getTime() - step.startedAt.getTime()) : 0;
     total += Math.max(0, typical - spent);
   }

@@ -3,6 +3,7 @@ import { drillEtaHistory } from '../persistence/drill-eta';
 import { getIncidentCommander } from '../persistence/incident-commanders';
 import { recentDurations } from '../persistence/slack-run-queries';
 import type { Queryable } from '../persistence/transaction';
+import { typicalStepTimes } from '../recovery/objectives';
 import type { Run } from '../recovery/run';
 import type { RenderContext } from './render-run';
 
@@ -44,6 +45,7 @@ export async function renderContextFor(db: Queryable, config: RewindConfig, run:
     zone: channelZone(config, run.channel),
     ...(incidentCommander ? { incidentCommander } : {}),
     etaHistory,
+    stepTimes: typicalStepTimes(database?.provider),
     production: database?.production ?? false,
   };
 }

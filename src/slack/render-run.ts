@@ -29,6 +29,8 @@ export interface RenderContext {
   incidentCommander?: string;
   /** Durations (ms) of past runs of this database on the same path, for the ETA. */
   etaHistory?: readonly number[];
+  /** Typical step durations of the database's source, for an ETA without history (default RDS-like). */
+  stepTimes?: Readonly<Record<string, number>>;
   /** Slack allows 50; at least the header and the gate's buttons are always kept. */
   maxBlocks?: number;
   /** The database is production (its cutover gate asks for a typed confirmation). */
@@ -105,7 +107,7 @@ function rtoText(run: Run, now: Date, ctx: RenderContext): string {
     }
     return `${first}\n↩️ Aborted${run.endedBy ? ` by ${mention(run.endedBy)}` : ''}: undoing what the run created, newest first (steps marked ↩️ are undone). ${run.database} itself is not touched.`;
   }
-  const eta = estimateEta(run, now, ctx.etaHistory);
+  const eta = estimateEta(run, now, ctx.etaHistory, ctx.stepTimes);
   if (eta === undefined) return first;
   const basis = eta.basis === 'history' ? 'from past runs' : 'from typical step times';
   const caveat = run.status === 'awaiting_approval' ? ', if approved now' : '';

@@ -1,4 +1,4 @@
-import { estimateEta, etaFor, impliedRpoMs, medianOf, recoveryPointLagMs, rtoProgress } from '../../../src/recovery/objectives';
+import { estimateEta, etaFor, impliedRpoMs, medianOf, recoveryPointLagMs, rtoProgress, typicalStepTimes } from '../../../src/recovery/objectives';
 import { at, scenario } from '../../support/run-factory';
 
 const MIN = 60_000;
@@ -46,6 +46,15 @@ describe('etaFor', () => {
     const { run } = scenario('running-waiting');
     // wait-available 20m − 7m27s spent, validate 1m, gate 0, two cutovers 30s each, health 1m.
     expect(etaFor(run, at('10:15:00'))).toEqual(new Date(at('10:15:00').getTime() + 12 * MIN + 33_000 + MIN + 60_000 + MIN));
+  });
+
+  it("uses the source's own typical durations: seconds for a local restore, longer for Aurora", () => {
+    const { run } = scenario('running-waiting');
+    // local: wait-available 30s (already 7m27s spent → 0), validate 5s, gate 0, two cutovers 5s each, health 5s.
+    expect(etaFor(run, at('10:15:00'), undefined, typicalStepTimes('local-postgres'))).toEqual(new Date(at('10:15:00').getTime() + 20_000));
+    // Aurora: wait-available 25m − 7m27s, the rest as for RDS.
+    expect(etaFor(run, at('10:15:00'), undefined, typicalStepTimes('aurora-cluster'))).toEqual(new Date(at('10:15:00').getTime() + 17 * MIN + 33_000 + MIN + 60_000 + MIN));
+    expect(typicalStepTimes('rds-instance')).toEqual(typicalStepTimes(undefined));
   });
 
   it('falls back to step durations when the run is already slower than its median', () => {
