@@ -47,5 +47,7 @@ export async function renderContextFor(db: Queryable, config: RewindConfig, run:
     etaHistory,
     stepTimes: typicalStepTimes(database?.provider),
     production: database?.production ?? false,
+    approvers: database?.approvers ?? [],
+    twoPersonRule: database?.twoPersonRule ?? false,
   };
 }

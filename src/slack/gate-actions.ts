@@ -18,6 +18,9 @@ export interface GateContext {
   incidentCommander?: string;
   /** The database is production: its cutover gate is approved by typing the database name. */
   production?: boolean;
+  /** rewind.yml's approvers and two-person rule, to name who can approve when the requester cannot. */
+  approvers?: readonly string[];
+  twoPersonRule?: boolean;
 }
 
 const LIST_MAX = 8;
@@ -29,7 +32,7 @@ export function gateBlocks(run: Run, ctx: GateContext): Block[] {
   const value = encodeGateValue({ runId: run.id, gate: gate.gate, planHash: run.planHash });
   const cutover = isCutoverGate(run, gate.step.idx);
   const typed = needsTypedConfirmation(run, { production: ctx.production ?? false });
-  const who = `An approver of ${run.database}${ctx.incidentCommander ? ` or the incident commander ${mention(ctx.incidentCommander)}` : ''} can approve.`;
+  const who = whoCanApprove(run, ctx);
   let prompt: string;
   let confirmText: string;
   if (gate.gate === 'restore') {
@@ -72,4 +75,22 @@ export function gateBlocks(run: Run, ctx: GateContext): Block[] {
     }),
   });
   return [section(prompt, BLOCK.gatePrompt), actions([approve, abort], BLOCK.gateActions)];
+}
+
+/**
+ * Who can approve, in words. Under the two-person rule the requester cannot approve their own
+ * run, so when they are an approver or the incident commander the others are named — or, when
+ * nobody else is left, what to do about it, rather than a gate nobody can pass.
+ */
+function whoCanApprove(run: Run, ctx: GateContext): string {
+  const general = `An approver of ${run.database}${ctx.incidentCommander ? ` or the incident commander ${mention(ctx.incidentCommander)}` : ''} can approve.`;
+  const requester = run.requestedBy;
+  const deciders = new Set([...(ctx.approvers ?? []), ...(ctx.incidentCommander ? [ctx.incidentCommander] : [])]);
+  if (!ctx.twoPersonRule || !deciders.has(requester)) return general;
+  const others = [...deciders].filter((u) => u !== requester);
+  if (others.length === 0) {
+    return `Nobody else can approve: ${run.database} follows the two-person rule and ${mention(requester)} started this run. Name another incident commander with \`/dr ic @someone\`, or add an approver to rewind.yml; otherwise abort it.`;
+  }
+  const names = others.slice(0, LIST_MAX).map(mention).join(', ');
+  return `${names} can approve (not ${mention(requester)}, who started it: ${run.database} follows the two-person rule).`;
 }

@@ -35,6 +35,9 @@ export interface RenderContext {
   maxBlocks?: number;
   /** The database is production (its cutover gate asks for a typed confirmation). */
   production?: boolean;
+  /** rewind.yml's approvers and two-person rule of the database (who can approve). */
+  approvers?: readonly string[];
+  twoPersonRule?: boolean;
 }
 
 const CHECKLIST_BUDGET = SLACK_LIMITS.sectionText;
@@ -55,7 +58,7 @@ export function render(run: Run, now: Date, ctx: RenderContext): SlackMessage {
   ranked.push({ block: section(isActive(run.status) ? rtoText(run, now, ctx) : summaryText(run, now, ctx), isActive(run.status) ? BLOCK.rto : BLOCK.summary), rank: 2 });
   const approvals = approvalsText(run);
   if (approvals !== undefined) ranked.push({ block: context([approvals], BLOCK.approvals), rank: 4 });
-  const [prompt, buttons] = gateBlocks(run, { zone: ctx.zone, incidentCommander: ctx.incidentCommander, production: ctx.production });
+  const [prompt, buttons] = gateBlocks(run, { zone: ctx.zone, incidentCommander: ctx.incidentCommander, production: ctx.production, approvers: ctx.approvers, twoPersonRule: ctx.twoPersonRule });
   if (prompt !== undefined) ranked.push({ block: prompt, rank: 1 });
   if (buttons !== undefined) ranked.push({ block: buttons, rank: 0 });
   const rollback = rollbackBlock(run, ctx.production ?? false);

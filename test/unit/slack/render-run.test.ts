@@ -3,7 +3,7 @@ import { parseGateValue } from '../../../src/slack/ids';
 import { render, type RenderContext } from '../../../src/slack/render-run';
 import type { ActionsBlock } from '../../../src/slack/blocks';
 import { expectGolden } from '../../support/golden';
-import { at, IC, makeRun, makeStep, scenario, SCENARIOS, setStep, TARGET_AT } from '../../support/run-factory';
+import { APPROVER, at, IC, makeRun, makeStep, scenario, SCENARIOS, setStep, TARGET_AT } from '../../support/run-factory';
 import { slackLimitProblems } from '../../support/slack-limits';
 
 const MIN = 60_000;
@@ -41,6 +41,24 @@ describe('render buttons', () => {
       ['Approve restore', 'primary', { runId: run.id, gate: 'restore', planHash: run.planHash }, 'Approve restore?'],
       ['Abort', 'danger', { runId: run.id, gate: 'restore', planHash: run.planHash }, 'Abort this run?'],
     ]);
+  });
+
+  it('names who can approve when the two-person rule keeps the requester out, and what to do when nobody is left', () => {
+    const { run, now } = scenario('awaiting-restore');
+    const prompt = (c: RenderContext) => JSON.stringify(render(run, now, c).blocks);
+    // the requester is not a decider: the general sentence
+    expect(prompt({ ...ctx, approvers: [APPROVER], twoPersonRule: true })).toContain(`An approver of prod-db-01 or the incident commander <@${IC}> can approve.`);
+    // the requester is the incident commander: the approvers are named
+    const byIc = { ...run, requestedBy: IC };
+    expect(JSON.stringify(render(byIc, now, { ...ctx, approvers: [APPROVER], twoPersonRule: true }).blocks)).toContain(
+      `<@${APPROVER}> can approve (not <@${IC}>, who started it: prod-db-01 follows the two-person rule).`,
+    );
+    // the requester is the only decider
+    const alone = JSON.stringify(render(byIc, now, { ...ctx, approvers: [IC], twoPersonRule: true }).blocks);
+    expect(alone).toContain(`Nobody else can approve: prod-db-01 follows the two-person rule and <@${IC}> started this run.`);
+    expect(alone).toContain('/dr ic @someone');
+    // without the rule the requester may approve their own run
+    expect(JSON.stringify(render(byIc, now, { ...ctx, approvers: [IC], twoPersonRule: false }).blocks)).toContain('can approve.');
   });
 
   it.each(['planned', 'running-waiting', 'failed', 'aborted', 'rolling-back'] as const)('shows no buttons when %s', (name) => {
