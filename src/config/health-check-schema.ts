@@ -26,7 +26,7 @@ export const sqlHealthCheckSchema = z
       .transform((value) => String(value))
       .describe('expected value of the first column of the first row, compared as text'),
   })
-  .describe('SQL probe');
+  .describe('SQL probe; connects with the host, port and login in the secret of the first secrets-manager cutover as it is when the check runs, or, without such a cutover, with REWIND_<DATABASE>_URL');
 
 export const healthCheckSchema = z.discriminatedUnion('type', [httpHealthCheckSchema, sqlHealthCheckSchema]);
 

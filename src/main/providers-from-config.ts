@@ -5,10 +5,10 @@ import { cutoverName } from '../config/cutover-name';
 import type { HealthCheckConfig } from '../config/health-check-schema';
 import type { DatabaseConfig, RewindConfig } from '../config/schema';
 import { AuroraClusterRecoverySource } from '../providers/aws/aurora-cluster-source';
-import type { AwsClientOptions } from '../providers/aws/aws-client';
+import { secretsManagerClientFrom, type AwsClientOptions } from '../providers/aws/aws-client';
 import { RdsInstanceRecoverySource } from '../providers/aws/rds-instance-source';
 import { RdsRetention } from '../providers/aws/rds-retention';
-import { credentialedEndpoint, SecretCredentialsValidator, type ValidationSslMode } from '../providers/aws/secret-credentials-validator';
+import { connectionUrlFromSecret, credentialedEndpoint, SecretCredentialsValidator, type ValidationSslMode } from '../providers/aws/secret-credentials-validator';
 import { SecretsManagerCutover } from '../providers/aws/secrets-manager-cutover';
 import { HttpHealthCheck } from '../providers/health/http-health-check';
 import { SqlHealthCheck } from '../providers/health/sql-health-check';
@@ -32,7 +32,7 @@ export interface ProviderOptions {
   retentionMs?: number;
   /** Hints between polls; default the adapters' own (RDS 30 s, Kubernetes 5 s). */
   pollIntervalMs?: { rds?: number; kubernetes?: number };
-  /** TLS of validation logins to a restored RDS database; default PGSSLMODE, else verify-full. */
+  /** TLS of logins with a secret's credentials (validating a restored RDS database, SQL health checks); default PGSSLMODE, else verify-full. */
   validationSslMode?: ValidationSslMode;
 }
 
@@ -109,34 +109,46 @@ function cutoverFor(c: CutoverConfig, o: ProviderOptions): { name: string; cutov
   }
 }
 
-function healthCheckFor(h: HealthCheckConfig, db: DatabaseConfig): { name: string; check: HealthCheck } {
+/**
+ * A SQL health check connects where the applications connect now. With a secrets-manager cutover
+ * that is the secret (the first one, as for validation), read at check time: the cutover switched
+ * its host and port, while REWIND_<DB>_URL would still name the old database. Without one it is
+ * REWIND_<DB>_URL. The URL carries a password; SqlHealthCheck scrubs it from every result.
+ */
+function healthCheckFor(h: HealthCheckConfig, db: DatabaseConfig, o: ProviderOptions): { name: string; check: HealthCheck } {
   if (h.type === 'http') {
     return {
       name: h.name,
       check: new HttpHealthCheck({ name: h.name, url: h.url, expectStatus: [h.expectStatus], bodyMatch: h.bodyContains, timeoutMs: h.timeout, retries: h.retries }),
     };
   }
-  const url = process.env[`REWIND_${db.name.toUpperCase().replace(/-/g, '_')}_URL`];
-  return {
-    name: h.name,
-    check: new SqlHealthCheck({
-      name: h.name,
-      query: h.query,
-      expect: h.expect,
-      connectionString: async () => {
-        if (!url) {
-          throw new RewindError({
-            code: 'SQL_HEALTH_CHECK_URL_MISSING',
-            userMessage: `The SQL health check "${h.name}" of ${db.name} needs the application's connection string in REWIND_${db.name.toUpperCase().replace(/-/g, '_')}_URL.`,
-          });
-        }
-        return url;
-      },
-    }),
-  };
+  const sqlCheck = (connectionString: () => Promise<string>) => ({ name: h.name, check: new SqlHealthCheck({ name: h.name, query: h.query, expect: h.expect, connectionString }) });
+  const secret = db.cutover.find((c) => c.type === 'secrets-manager');
+  if (secret) {
+    const sm = secretsManagerClientFrom(smOptions(secret.region, o));
+    const sslMode = secretLoginSslMode(o);
+    return sqlCheck(() => connectionUrlFromSecret(sm, secret.secretId, sslMode, `the SQL health check "${h.name}" of ${db.name}`));
+  }
+  const variable = `REWIND_${db.name.toUpperCase().replace(/-/g, '_')}_URL`;
+  const url = process.env[variable];
+  return sqlCheck(async () => {
+    if (!url) {
+      throw new RewindError({
+        code: 'SQL_HEALTH_CHECK_URL_MISSING',
+        userMessage: `The SQL health check "${h.name}" of ${db.name} needs the application's connection string in ${variable}.`,
+      });
+    }
+    return url;
+  });
 }
 
 const SSL_MODES: readonly string[] = ['verify-full', 'no-verify', 'disable'] satisfies ValidationSslMode[];
+
+/** TLS of logins with a secret's credentials (validation, SQL health checks): the option, else PGSSLMODE, else verify-full. */
+function secretLoginSslMode(o: ProviderOptions): ValidationSslMode {
+  const envMode = process.env.PGSSLMODE;
+  return o.validationSslMode ?? (envMode && SSL_MODES.includes(envMode) ? (envMode as ValidationSslMode) : 'verify-full');
+}
 
 /**
  * A restored RDS database has the source's master login, which Rewind never stores. With a
@@ -148,8 +160,7 @@ function validatorFor(db: DatabaseConfig, o: ProviderOptions): Validator | undef
   if (db.provider === 'local-postgres') return new SqlValidator({ checks: db.validation, user: db.source.user });
   const secret = db.cutover.find((c) => c.type === 'secrets-manager');
   if (!secret) return new SqlValidator({ checks: db.validation, user: process.env.PGUSER });
-  const envMode = process.env.PGSSLMODE;
-  const sslMode = o.validationSslMode ?? (envMode && SSL_MODES.includes(envMode) ? (envMode as ValidationSslMode) : 'verify-full');
+  const sslMode = secretLoginSslMode(o);
   return new SecretCredentialsValidator({
     sm: smOptions(secret.region, o),
     secretId: secret.secretId,
@@ -169,7 +180,7 @@ export function providersForDatabase(db: DatabaseConfig, o: ProviderOptions = {}
     source: sourceFor(db, o),
     cutovers: db.cutover.map((c) => cutoverFor(c, o)),
     validator: validatorFor(db, o),
-    healthChecks: db.healthChecks.map((h) => healthCheckFor(h, db)),
+    healthChecks: db.healthChecks.map((h) => healthCheckFor(h, db, o)),
     retention: retentionFor(db, o),
   };
 }
