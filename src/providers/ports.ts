@@ -62,9 +62,15 @@ export interface RecoverySource {
   describe(): Promise<SourceDescription>;
   startRestore(req: RestoreRequest): Promise<ResourceRef>;
   poll(ref: ResourceRef): Promise<PollResult>;
-  /** Removes only what this run created (checked by tags); a missing resource is success. */
+  /**
+   * Removes only what this run created (checked by tags); a missing resource is success. A copy
+   * that cannot be deleted yet (still being created, a setting change not applied) is a retryable
+   * RewindError with code DISCARD_PENDING and `detail.retryAfterMs`: look again then.
+   */
   discard(ref: ResourceRef): Promise<void>;
 }
+
+export const DISCARD_PENDING = 'DISCARD_PENDING';
 
 export interface CutoverRecord {
   kind: string;

@@ -6,6 +6,13 @@ import { ticketOf } from './ticket';
 import type { ProcessorRegistry } from './step-processor';
 import type { EngineLogger, StepExecutor } from './step-executor';
 
+/**
+ * Rounds an abort may spend waiting on compensations that say "in progress, look again in N"
+ * (a copy still being created before it can be deleted; at RDS's 30 s that is an hour), as
+ * opposed to failures, which get maxCompensationRounds quick retries.
+ */
+const MAX_PENDING_COMPENSATION_ROUNDS = 120;
+
 export interface RunEngineOptions {
   store: RunStore;
   scheduler: StepScheduler;
@@ -129,7 +136,7 @@ export class RunEngine {
       const deadline = Date.parse(rollback.at) + (this.o.cutoverRollbackDeadlineMs ?? 20 * 60_000);
       const delay = pendingMs ?? Math.min(30_000, 1000 * 2 ** Math.min(round, 5));
       if (error.retryable && Date.now() + delay < deadline) retryInMs = delay;
-    } else if (error.retryable && round + 1 < (this.o.maxCompensationRounds ?? 5)) {
+    } else if (error.retryable && round + 1 < (pendingMs !== undefined ? MAX_PENDING_COMPENSATION_ROUNDS : (this.o.maxCompensationRounds ?? 5))) {
       retryInMs = pendingMs ?? Math.min(60_000, 1000 * 2 ** round);
     }
     if (retryInMs !== undefined) {

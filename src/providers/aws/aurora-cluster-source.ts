@@ -12,7 +12,7 @@ import { RewindError } from '../../recovery/errors';
 import { rdsClientFrom, type AwsClientOptions } from './aws-client';
 import { isAwsError, toRewindError } from './aws-errors';
 import { clusterSnapshots } from './rds-backups';
-import { isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
+import { discardLater, isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
 import { findCluster, findInstance, INVISIBLE_GRACE_MS, refField, requireCluster, startedMsAgo } from './rds-lookup';
 import { clusterRestoreSettings, type AuroraClusterOverrides } from './rds-restore-settings';
 import { statusMeaning } from './rds-status';
@@ -153,6 +153,14 @@ export class AuroraClusterRecoverySource implements RecoverySource {
    * check passed, on this run's copy only. Safe to repeat at any point, as RdsInstanceRecoverySource.discard.
    */
   async discard(ref: ResourceRef): Promise<void> {
+    try {
+      await this.discardNow(ref);
+    } catch (err) {
+      throw discardLater(err, this.opts.pollIntervalMs ?? 30_000);
+    }
+  }
+
+  private async discardNow(ref: ResourceRef): Promise<void> {
     const runId = refField(ref, 'runId');
     if (ref.id === this.opts.sourceClusterId) throw sourceDiscardRefused('cluster', ref.id);
     const cluster = await findCluster(this.rds, ref.id);

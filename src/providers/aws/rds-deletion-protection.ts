@@ -1,5 +1,6 @@
 import { ModifyDBClusterCommand, ModifyDBInstanceCommand, type RDSClient } from '@aws-sdk/client-rds';
 import { RewindError } from '../../recovery/errors';
+import { DISCARD_PENDING } from '../ports';
 import { awsErrorCode, isAwsError, toRewindError } from './aws-errors';
 
 /**
@@ -45,12 +46,22 @@ export function isProtectionRefusal(err: unknown): boolean {
  */
 export function protectionNotLiftedYet(kind: ProtectedKind, id: string, err: unknown): RewindError {
   return new RewindError({
-    code: 'DISCARD_PENDING',
+    code: DISCARD_PENDING,
     userMessage: `${NAMES[kind]} ${id}, which this run created, still has deletion protection on (copied from its source); Rewind is turning it off and will try the delete again once RDS has applied that.`,
     retryable: true,
     detail: { name: id, awsCode: awsErrorCode(err) },
     cause: err,
   });
+}
+
+/**
+ * What a discard that cannot finish yet throws: the copy is busy (still creating, modifying the
+ * protection) or RDS has not applied the protection change. Retryable, with the time to look
+ * again, so an abort waits for the copy instead of giving up after a few quick rounds.
+ */
+export function discardLater(err: unknown, retryAfterMs: number): unknown {
+  if (!(err instanceof RewindError) || !(err.code === 'AWS_INVALID_STATE' || err.code === DISCARD_PENDING)) return err;
+  return new RewindError({ code: DISCARD_PENDING, userMessage: err.userMessage, retryable: true, detail: { ...err.detail, retryAfterMs }, cause: err });
 }
 
 /** discard() never touches the configured source, whatever its tags say. */

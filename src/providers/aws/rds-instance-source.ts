@@ -11,7 +11,7 @@ import { RewindError } from '../../recovery/errors';
 import { rdsClientFrom, type AwsClientOptions } from './aws-client';
 import { isAwsError, toRewindError } from './aws-errors';
 import { instanceSnapshots } from './rds-backups';
-import { isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
+import { discardLater, isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
 import { findInstance, INVISIBLE_GRACE_MS, refField, requireInstance, startedMsAgo } from './rds-lookup';
 import { instanceRestoreSettings, type RdsInstanceOverrides } from './rds-restore-settings';
 import { statusMeaning } from './rds-status';
@@ -123,6 +123,14 @@ export class RdsInstanceRecoverySource implements RecoverySource {
    * error, so the next attempt finishes the job.
    */
   async discard(ref: ResourceRef): Promise<void> {
+    try {
+      await this.discardNow(ref);
+    } catch (err) {
+      throw discardLater(err, this.opts.pollIntervalMs ?? 30_000);
+    }
+  }
+
+  private async discardNow(ref: ResourceRef): Promise<void> {
     const runId = refField(ref, 'runId');
     if (ref.id === this.opts.sourceInstanceId) throw sourceDiscardRefused('instance', ref.id);
     const instance = await findInstance(this.rds, ref.id);

@@ -1,5 +1,6 @@
 import { auditTrail } from '../../../src/persistence/audit-log';
 import type { Run } from '../../../src/recovery/run';
+import { waitFor as pollFor } from '../../support/wait';
 import { addSourceInstance, LATEST, T0 } from '../providers/aws/rds-fixtures';
 import { APPROVER, BEFORE_TARGET, rdsSecret, startAwsWorld, type AwsWorld } from './aws-world';
 
@@ -89,6 +90,26 @@ describe('AWS path: aborting a production run before its cutover deletes the pro
       ['DeleteDBInstance', 'InvalidParameterCombination'],
       ['DeleteDBInstance', 'ok'],
     ]);
+  });
+
+  it('waits for a copy that is still being created, however many rounds that takes, then deletes it and ends aborted', async () => {
+    registerInstance('orders-creating', 'prod/orders-creating');
+    const run = await w.start('orders-creating');
+    const copy = copyOf(run);
+    w.rds.scriptFor(copy, ['creating']); // creating until the test says otherwise
+    const atRestoreGate = await w.drive(run, (r) => r.status === 'awaiting_approval');
+    await w.h.engine.approve({ runId: run.id, gate: String(atRestoreGate.steps[atRestoreGate.currentStep]?.params.gate), planHash: run.planHash, actor: APPROVER });
+    await pollFor(async () => (await w.h.store.getRun(run.id))?.steps.find((st) => st.kind === 'wait-available')?.startedAt, 'the run to wait for the copy');
+    await w.h.engine.abort(run.id, APPROVER, 'wrong target time');
+    const refusedModifies = () => callsOn(copy).filter((c) => c.action === 'ModifyDBInstance' && c.error === 'InvalidDBInstanceState').length;
+    // more rounds than an abort gives a failing compensation (5): the copy is busy, not broken
+    await pollFor(() => refusedModifies() >= 8, 'eight rounds against the copy while it is creating');
+    expect((await w.h.store.getRun(run.id))?.status).toBe('rolling_back');
+    w.rds.instances.get(copy)?.setScript(['available']);
+    const ended = await w.h.waitFor(run.id, ['aborted', 'failed'], 30_000);
+    expect(ended.error).toBeNull();
+    expect(ended.status).toBe('aborted');
+    expect(callsOn(copy).filter((c) => !c.error).map((c) => c.action)).toEqual(['ModifyDBInstance', 'DeleteDBInstance']);
   });
 
   it('turns off the protection of a restored Aurora cluster, deletes its writer and the cluster, and ends aborted', async () => {

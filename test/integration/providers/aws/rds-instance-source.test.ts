@@ -270,7 +270,7 @@ describe('RdsInstanceRecoverySource', () => {
     fake.addInstance('orders-dr-14', { DeletionProtection: true, TagList: tagged('14') }, { script: ['modifying', 'available'] });
     const busyRef = { provider: 'aws-rds-instance', id: 'orders-dr-14', runId: '14' };
     const busy = await rejection(source.discard(busyRef));
-    expect(busy).toMatchObject({ code: 'AWS_INVALID_STATE', retryable: true });
+    expect(busy).toMatchObject({ code: 'DISCARD_PENDING', retryable: true, detail: expect.objectContaining({ retryAfterMs: expect.any(Number) }) });
     expect(busy.userMessage).toContain('Could not turn off the deletion protection of RDS instance orders-dr-14 (a copy this run created) right now: the database is busy');
     expect(callsOn('orders-dr-14').map((c) => c.action)).toEqual(['ModifyDBInstance']);
     await source.discard(busyRef);
