@@ -35,7 +35,6 @@ describe('a drill on the local provider', () => {
     };
     h = await createDrillHarness({ providers: () => providers, smoke: pgSmokeTest, policies: { 'wait-available': { pollMs: 200 } } });
     h.startWorkers();
-    const started = Date.now();
     const fired = await h.service.fire('orders-db', new Date('2024-05-06T02:59:58Z'));
     if (fired.type !== 'announced') throw new Error(fired.type);
     const drill = await h.waitForDrill(fired.drill.id, (d) => d.report !== null, 'the local drill to be reported', 30_000);
@@ -58,7 +57,6 @@ describe('a drill on the local provider', () => {
     expect(report.teardown).toMatchObject({ status: 'done', resource: expect.stringMatching(/^orders-db-drill-/) });
     expect(await readdir(fx.restoreRoot)).toEqual([]);
     await waitFor(() => h.messages().find((m) => m.text.startsWith('Drill scorecard: orders-db succeeded')), 'the scorecard');
-    expect(Date.now() - started).toBeLessThan(30_000);
   }, 45_000);
 
   it('checks the newest backup\'s files with pg_verifybackup', async () => {

@@ -18,8 +18,8 @@ describe('bad input', () => {
   async function answer(text: string, user = OPERATOR, channel?: string): Promise<string> {
     const before = h.slack.slack.ephemerals(user).length;
     const res = await h.command(user, text, channel);
+    // The console gives the bot Slack's 3 s, as Slack does: a late acknowledgement is not a 200.
     expect(res.body).toMatchObject({ ok: true, botStatus: 200 });
-    expect(res.ms).toBeLessThan(3000);
     const list = await waitFor(() => {
       const l = h.slack.slack.ephemerals(user);
       return l.length > before && l;

@@ -13,8 +13,8 @@ describe('/dr pitr, happy path', () => {
 
   it('acks at once, posts the live message, and runs through both gates to a final message', async () => {
     const ack = await h.command(OPERATOR, 'pitr prod-db-01 2024-05-01T10:02:00Z');
+    // The console gives the bot Slack's 3 s, as Slack does: a late acknowledgement is not a 200.
     expect(ack.body).toMatchObject({ ok: true, botStatus: 200 });
-    expect(ack.ms).toBeLessThan(3000);
     expect(h.lastEphemeralText(OPERATOR)).toContain('Checking the restorable window of prod-db-01');
 
     const [run] = await waitFor(async () => {
