@@ -11,7 +11,7 @@ describe('bad input', () => {
   afterAll(async () => h.close());
 
   afterEach(async () => {
-    await new Promise((r) => setTimeout(r, 200));
+    await h.idle();
     expect(await h.runs()).toEqual([]);
   });
 

@@ -125,7 +125,7 @@ describe('/dr commands', () => {
     expect((await h.postSigned(body, { atMs: Date.now() - 2000 })).status).toBe(200);
     expect((await h.postSigned(body, { headers: { 'X-Slack-Retry-Num': '1', 'X-Slack-Retry-Reason': 'http_timeout' } })).status).toBe(200);
     await waitFor(async () => (await h.runs('staging-db')).length > before, 'the run');
-    await new Promise((r) => setTimeout(r, 500));
+    await h.idle();
     const runs = await h.runs('staging-db');
     expect(runs.length).toBe(before + 1);
     await h.services.runtime.engine.abort(runs[0]?.id as string, OPERATOR);

@@ -36,7 +36,7 @@ describe('refusals', () => {
   }
 
   async function expectUnchanged(before: Run) {
-    await new Promise((r) => setTimeout(r, 300));
+    await h.idle();
     const after = await h.services.runtime.store.getRun(before.id);
     expect({ status: after?.status, step: after?.currentStep, approvals: after?.approvals.length }).toEqual({ status: before.status, step: before.currentStep, approvals: before.approvals.length });
   }
@@ -109,7 +109,7 @@ describe('refusals', () => {
     }
 
     async function expectNoNewRun(before: number) {
-      await new Promise((r) => setTimeout(r, 300));
+      await h.idle();
       expect((await h.runs()).length).toBe(before);
     }
 

@@ -77,6 +77,12 @@ export interface SlackHarness {
   liveMessage(runId: string): Promise<SlackMessage | undefined>;
   audit(action: string): Promise<AuditRow[]>;
   lastEphemeralText(user: string): string;
+  /**
+   * Resolves once every command and click handed to the interactions queue so far has been
+   * carried out (nothing waiting or running, twice in a row): what a "nothing happened" check
+   * waits for instead of a fixed sleep.
+   */
+  idle(): Promise<void>;
   /** A slash command body as Slack sends it (fresh response URL and trigger). */
   commandBody(user: string, text: string, channel?: string): string;
   /** POSTs `body` to /slack/events signed with `secret` at `atMs`. */
@@ -165,6 +171,16 @@ export async function startSlackHarness(
     async audit(action) {
       const { rows } = await pool.query('SELECT id, at, actor, run_id, step_idx, action, from_state, to_state, detail FROM audit_events WHERE action = $1 ORDER BY id', [action]);
       return rows.map((r) => ({ id: Number(r.id), at: r.at, actor: r.actor, runId: r.run_id, stepIdx: r.step_idx, action: r.action, from: r.from_state, to: r.to_state, detail: r.detail }));
+    },
+    async idle() {
+      const queue = (mounted as MountedSlack).services.queues.interactions;
+      let quiet = 0;
+      await waitFor(async () => {
+        const c = await queue.getJobCounts('waiting', 'active', 'prioritized', 'waiting-children');
+        quiet = Object.values(c).every((n) => n === 0) ? quiet + 1 : 0;
+        if (quiet < 2) await new Promise((r) => setTimeout(r, 25));
+        return quiet >= 2;
+      }, 'the interactions queue to be idle');
     },
     lastEphemeralText(user) {
       const list = slack.slack.ephemerals(user);
