@@ -4,7 +4,8 @@ import { RewindError } from '../recovery/errors';
 /**
  * Everything `npm run demo` can be told through the environment. Defaults give the layout the
  * README describes: console on 3000, bot on 3001, demo app on 3100, demo source on 55432, state
- * under `.rewind/demo`, Rewind's own store in the machine's PostgreSQL database `rewind`.
+ * under `.rewind/demo`, Rewind's own store in the machine's PostgreSQL database `rewind_demo`
+ * (not an installation's default `rewind`, so trying the demo never mixes runs into a real store).
  */
 export interface DemoSettings {
   /** The repository (where config/demo.yml lives). */
@@ -44,7 +45,7 @@ export const DEMO_VARIABLES: DemoVariable[] = [
   { name: 'REWIND_DEMO_WRITE_MS', default: '200', description: 'milliseconds between the write load\'s inserts' },
   { name: 'REWIND_DEMO_ARCHIVE_TIMEOUT', default: '10', description: 'archive_timeout of the source in seconds (how fresh "latest" is)' },
   { name: 'REWIND_DEMO_SEED_ORDERS', default: '5000', description: 'orders a new demo database starts with' },
-  { name: 'DATABASE_URL', default: 'postgres://postgres@127.0.0.1:5432/rewind', description: "Rewind's own store (created if missing)" },
+  { name: 'DATABASE_URL', default: 'postgres://postgres@127.0.0.1:5432/rewind_demo', description: "Rewind's own store for the demo (created if missing; apart from an installation's default rewind database)" },
   { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', description: 'Redis for the step queue' },
 ];
 
@@ -86,7 +87,7 @@ export function demoSettings(env: Record<string, string | undefined>, repoRoot: 
       if (pa === pb) problems.push(`${a} and ${b} are both ${pa}; give each its own port`);
     }
   }
-  const databaseUrl = blank(env.DATABASE_URL) ? 'postgres://postgres@127.0.0.1:5432/rewind' : env.DATABASE_URL.trim();
+  const databaseUrl = blank(env.DATABASE_URL) ? 'postgres://postgres@127.0.0.1:5432/rewind_demo' : env.DATABASE_URL.trim();
   const redisUrl = blank(env.REDIS_URL) ? 'redis://127.0.0.1:6379' : env.REDIS_URL.trim();
   if (!/^postgres(ql)?:\/\//.test(databaseUrl)) problems.push('DATABASE_URL: expected a URL like "postgres://postgres@127.0.0.1:5432/rewind"');
   if (!/^rediss?:\/\//.test(redisUrl)) problems.push('REDIS_URL: expected a URL like "redis://127.0.0.1:6379"');
