@@ -65,7 +65,9 @@ export interface RecoverySource {
   /**
    * Removes only what this run created (checked by tags); a missing resource is success. A copy
    * that cannot be deleted yet (still being created, a setting change not applied) is a retryable
-   * RewindError with code DISCARD_PENDING and `detail.retryAfterMs`: look again then.
+   * RewindError with code DISCARD_PENDING and `detail.retryAfterMs`: look again then. A copy that
+   * will not become deletable without a person (e.g. protected and in a terminal failed state) is a
+   * non-retryable RewindError whose message says what to do by hand.
    */
   discard(ref: ResourceRef): Promise<void>;
 }

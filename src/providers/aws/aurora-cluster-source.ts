@@ -12,10 +12,10 @@ import { RewindError } from '../../recovery/errors';
 import { rdsClientFrom, type AwsClientOptions } from './aws-client';
 import { isAwsError, toRewindError } from './aws-errors';
 import { clusterSnapshots } from './rds-backups';
-import { discardLater, isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
+import { discardLater, discardStuck, isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
 import { findCluster, findInstance, INVISIBLE_GRACE_MS, refField, requireCluster, startedMsAgo } from './rds-lookup';
 import { clusterRestoreSettings, type AuroraClusterOverrides } from './rds-restore-settings';
-import { statusMeaning } from './rds-status';
+import { isStuckStatus, statusMeaning } from './rds-status';
 import { adoptionRefused, discardRefused, ownership, restoreTags, runIdFromTags } from './rds-tags';
 import { refuseReplacedSource } from './replaced-source';
 import { checkRdsIdentifier, checkTargetInWindow } from './restore-window-check';
@@ -150,7 +150,9 @@ export class AuroraClusterRecoverySource implements RecoverySource {
    * Deletes the cluster's instances, then the cluster; every one must carry this run's tags, and
    * all are checked before anything changes. Deletion protection copied from the source exists
    * on the cluster only (RDS deletes member instances regardless) and is turned off once every
-   * check passed, on this run's copy only. Safe to repeat at any point, as RdsInstanceRecoverySource.discard.
+   * check passed, on this run's copy only — unless the cluster is in a failed status it never
+   * leaves (DISCARD_STUCK, for a person to resolve). Safe to repeat at any point, as
+   * RdsInstanceRecoverySource.discard.
    */
   async discard(ref: ResourceRef): Promise<void> {
     try {
@@ -176,7 +178,11 @@ export class AuroraClusterRecoverySource implements RecoverySource {
       if (ownership(inst.TagList, runId) !== 'this-run') throw discardRefused('RDS instance', id, inst.TagList, runId);
       instances.push(inst);
     }
-    if (cluster.DeletionProtection) await liftDeletionProtection(this.rds, 'cluster', ref.id);
+    if (cluster.DeletionProtection) {
+      const status = cluster.Status;
+      if (isStuckStatus(status)) throw await discardStuck(this.rds, 'cluster', ref.id, status, runId);
+      await liftDeletionProtection(this.rds, 'cluster', ref.id);
+    }
     for (const inst of instances) {
       const id = inst.DBInstanceIdentifier ?? '';
       if (inst.DBInstanceStatus === 'deleting') continue;

@@ -64,6 +64,32 @@ export function discardLater(err: unknown, retryAfterMs: number): unknown {
   return new RewindError({ code: DISCARD_PENDING, userMessage: err.userMessage, retryable: true, detail: { ...err.detail, retryAfterMs }, cause: err });
 }
 
+export const DISCARD_STUCK = 'DISCARD_STUCK';
+
+/** The client's region for a command a person can paste, or undefined when it cannot be read. */
+async function regionOf(rds: RDSClient): Promise<string | undefined> {
+  try {
+    return await rds.config.region();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The copy is in a failed status it does not leave by itself (see rds-status) and still has
+ * deletion protection on: RDS will not delete it, and waiting helps nobody. Not retryable; the
+ * message says what to do by hand, after which /dr abort deletes it.
+ */
+export async function discardStuck(rds: RDSClient, kind: ProtectedKind, id: string, status: string, runId: string): Promise<RewindError> {
+  const region = await regionOf(rds);
+  const command = `${kind === 'instance' ? `aws rds modify-db-instance --db-instance-identifier ${id}` : `aws rds modify-db-cluster --db-cluster-identifier ${id}`} --no-deletion-protection --apply-immediately${region ? ` --region ${region}` : ''}`;
+  return new RewindError({
+    code: DISCARD_STUCK,
+    userMessage: `${NAMES[kind]} ${id}, which this run created, is ${status} (a failed state RDS does not leave by itself) and still has deletion protection on (copied from its source), so RDS will not delete it and waiting will not help. Turn the protection off by hand — \`${command}\` — then run /dr abort ${runId} again to delete it.`,
+    detail: { name: id, status },
+  });
+}
+
 /** discard() never touches the configured source, whatever its tags say. */
 export function sourceDiscardRefused(kind: ProtectedKind, id: string): RewindError {
   return new RewindError({

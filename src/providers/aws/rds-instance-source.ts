@@ -11,10 +11,10 @@ import { RewindError } from '../../recovery/errors';
 import { rdsClientFrom, type AwsClientOptions } from './aws-client';
 import { isAwsError, toRewindError } from './aws-errors';
 import { instanceSnapshots } from './rds-backups';
-import { discardLater, isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
+import { discardLater, discardStuck, isProtectionRefusal, liftDeletionProtection, protectionNotLiftedYet, sourceDiscardRefused } from './rds-deletion-protection';
 import { findInstance, INVISIBLE_GRACE_MS, refField, requireInstance, startedMsAgo } from './rds-lookup';
 import { instanceRestoreSettings, type RdsInstanceOverrides } from './rds-restore-settings';
-import { statusMeaning } from './rds-status';
+import { isStuckStatus, statusMeaning } from './rds-status';
 import { adoptionRefused, discardRefused, ownership, restoreTags, runIdFromTags } from './rds-tags';
 import { refuseReplacedSource } from './replaced-source';
 import { checkRdsIdentifier, checkTargetInWindow } from './restore-window-check';
@@ -119,8 +119,10 @@ export class RdsInstanceRecoverySource implements RecoverySource {
    * Deletes the restored instance when its tags say this run created it. Deletion protection
    * copied from the source is turned off first — on this run's copy only, never on the source or
    * on anything tagged otherwise. Safe to repeat at any point: a gone or deleting instance is
-   * done, an unprotected one is deleted, and protection RDS has not applied yet is a retryable
-   * error, so the next attempt finishes the job.
+   * done, an unprotected one is deleted (in a failed status too), and protection RDS has not
+   * applied yet is a retryable error, so the next attempt finishes the job. A protected copy in a
+   * failed status it never leaves (DISCARD_STUCK) is not retryable: a person has to turn the
+   * protection off.
    */
   async discard(ref: ResourceRef): Promise<void> {
     try {
@@ -137,7 +139,11 @@ export class RdsInstanceRecoverySource implements RecoverySource {
     if (!instance) return;
     if (ownership(instance.TagList, runId) !== 'this-run') throw discardRefused('RDS instance', ref.id, instance.TagList, runId);
     if (instance.DBInstanceStatus === 'deleting') return;
-    if (instance.DeletionProtection) await liftDeletionProtection(this.rds, 'instance', ref.id);
+    if (instance.DeletionProtection) {
+      const status = instance.DBInstanceStatus;
+      if (isStuckStatus(status)) throw await discardStuck(this.rds, 'instance', ref.id, status, runId);
+      await liftDeletionProtection(this.rds, 'instance', ref.id);
+    }
     try {
       await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: ref.id, SkipFinalSnapshot: true, DeleteAutomatedBackups: true }));
     } catch (err) {

@@ -29,3 +29,22 @@ export function statusMeaning(status: string | undefined, what: string): StatusM
   if (failure) return { kind: 'failed', reason: failure(what) };
   return { kind: 'pending', status: s };
 }
+
+/**
+ * Failure statuses RDS does not leave by itself: nothing Rewind can wait for. In them RDS will not
+ * apply a modification, so a copy that still has deletion protection on cannot be deleted until a
+ * person turns the protection off (an unprotected one can be deleted, without a final snapshot).
+ */
+const STUCK = new Set([
+  'failed',
+  'incompatible-restore',
+  'incompatible-parameters',
+  'incompatible-network',
+  'storage-full',
+  'inaccessible-encryption-credentials',
+  'inaccessible-encryption-credentials-recoverable',
+]);
+
+export function isStuckStatus(status: string | undefined): status is string {
+  return status !== undefined && STUCK.has(status);
+}

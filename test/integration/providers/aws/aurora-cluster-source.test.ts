@@ -218,6 +218,39 @@ describe('AuroraClusterRecoverySource', () => {
       for (const id of ['shop-dr-10', 'shop-copy', 'shop-dr-11', 'shop']) expect(fake.clusterFields(id)?.DeletionProtection).toBe(true);
     });
 
+    it('does not wait on a protected cluster stuck in a terminal state: says which state and how to turn the protection off by hand', async () => {
+      fake.addCluster('shop-dr-14', { DeletionProtection: true, TagList: tagged('r-14') }, { script: ['inaccessible-encryption-credentials'] });
+      fake.addInstance('shop-dr-14-1', { DBClusterIdentifier: 'shop-dr-14', TagList: tagged('r-14') }, { script: ['inaccessible-encryption-credentials'] });
+      const ref = { provider: 'aws-aurora-cluster', id: 'shop-dr-14', runId: 'r-14', instanceId: 'shop-dr-14-1' };
+      const stuck = await prod.discard(ref).then(() => undefined, (e: unknown) => e);
+      expect(stuck).toBeInstanceOf(RewindError);
+      expect(stuck).toMatchObject({ code: 'DISCARD_STUCK', retryable: false, detail: { name: 'shop-dr-14', status: 'inaccessible-encryption-credentials' } });
+      const message = (stuck as RewindError).userMessage;
+      expect(message).toContain('Aurora cluster shop-dr-14, which this run created, is inaccessible-encryption-credentials');
+      expect(message).toContain('aws rds modify-db-cluster --db-cluster-identifier shop-dr-14 --no-deletion-protection --apply-immediately --region eu-west-1');
+      expect(message).toContain('/dr abort r-14');
+      expect(deletes()).toEqual([]);
+
+      // once a person has turned the protection off, the next discard deletes the writer and the cluster
+      (fake.clusterFields('shop-dr-14') ?? {}).DeletionProtection = false;
+      await prod.discard(ref);
+      expect(deletes().map(described)).toEqual([
+        ['DeleteDBInstance', 'shop-dr-14-1', 'ok'],
+        ['DeleteDBCluster', 'shop-dr-14', 'ok'],
+      ]);
+    });
+
+    it('deletes an unprotected cluster in a terminal state, without a final snapshot', async () => {
+      fake.addCluster('shop-dr-15', { DeletionProtection: false, TagList: tagged('r-15') }, { script: ['failed'] });
+      fake.addInstance('shop-dr-15-1', { DBClusterIdentifier: 'shop-dr-15', TagList: tagged('r-15') }, { script: ['failed'] });
+      await prod.discard({ provider: 'aws-aurora-cluster', id: 'shop-dr-15', runId: 'r-15', instanceId: 'shop-dr-15-1' });
+      expect(deletes().map(described)).toEqual([
+        ['DeleteDBInstance', 'shop-dr-15-1', 'ok'],
+        ['DeleteDBCluster', 'shop-dr-15', 'ok'],
+      ]);
+      expect(deletes()[1]?.params).toMatchObject({ SkipFinalSnapshot: 'true' });
+    });
+
     it('resumes with a retryable error when RDS has not applied the lifted protection yet', async () => {
       fake.addCluster('shop-dr-13', { DeletionProtection: true, TagList: tagged('13') });
       fake.addInstance('shop-dr-13-1', { DBClusterIdentifier: 'shop-dr-13', TagList: tagged('13') });

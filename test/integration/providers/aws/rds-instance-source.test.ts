@@ -281,6 +281,33 @@ describe('RdsInstanceRecoverySource', () => {
     ]);
   });
 
+  it('does not wait on a protected copy stuck in a terminal state: says which state and how to turn the protection off by hand', async () => {
+    for (const [n, status] of ['failed', 'incompatible-network', 'incompatible-parameters', 'incompatible-restore', 'inaccessible-encryption-credentials', 'storage-full'].entries()) {
+      const id = `orders-dr-s${n}`;
+      fake.addInstance(id, { DeletionProtection: true, TagList: tagged(`r-s${n}`) }, { script: [status] });
+      const stuck = await rejection(source.discard({ provider: 'aws-rds-instance', id, runId: `r-s${n}` }));
+      expect(stuck).toMatchObject({ code: 'DISCARD_STUCK', retryable: false });
+      expect(stuck.detail).toMatchObject({ name: id, status });
+      expect(stuck.detail?.retryAfterMs).toBeUndefined();
+      expect(stuck.userMessage).toContain(`RDS instance ${id}, which this run created, is ${status}`);
+      expect(stuck.userMessage).toContain(`aws rds modify-db-instance --db-instance-identifier ${id} --no-deletion-protection --apply-immediately --region eu-west-1`);
+      expect(stuck.userMessage).toContain(`/dr abort r-s${n}`);
+    }
+    expect(fake.server.mutatingCalls()).toEqual([]);
+
+    // once a person has turned the protection off, the next discard deletes it
+    (fake.instanceFields('orders-dr-s0') ?? {}).DeletionProtection = false;
+    await source.discard({ provider: 'aws-rds-instance', id: 'orders-dr-s0', runId: 'r-s0' });
+    expect(callsOn('orders-dr-s0').map((c) => [c.action, c.error ?? 'ok'])).toEqual([['DeleteDBInstance', 'ok']]);
+  });
+
+  it('deletes an unprotected copy in a terminal state, without a final snapshot', async () => {
+    fake.addInstance('orders-dr-16', { DeletionProtection: false, TagList: tagged('r-16') }, { script: ['incompatible-restore'] });
+    await source.discard({ provider: 'aws-rds-instance', id: 'orders-dr-16', runId: 'r-16' });
+    expect(callsOn('orders-dr-16').map((c) => [c.action, c.error ?? 'ok'])).toEqual([['DeleteDBInstance', 'ok']]);
+    expect(callsOn('orders-dr-16')[0]?.params).toMatchObject({ SkipFinalSnapshot: 'true', DeleteAutomatedBackups: 'true' });
+  });
+
   it('says so when its AWS identity may not turn the protection off', async () => {
     fake.addInstance('orders-dr-15', { DeletionProtection: true, TagList: tagged('15') });
     fake.server.failNext('ModifyDBInstance', 'AccessDenied', 'User is not authorized to perform: rds:ModifyDBInstance');
