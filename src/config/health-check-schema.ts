@@ -26,7 +26,9 @@ export const sqlHealthCheckSchema = z
       .transform((value) => String(value))
       .describe('expected value of the first column of the first row, compared as text'),
   })
-  .describe('SQL probe; connects with the host, port and login in the secret of the first secrets-manager cutover as it is when the check runs, or, without such a cutover, with REWIND_<DATABASE>_URL');
+  .describe(
+    'SQL probe; connects with the host, port and login in the secret of the first secrets-manager cutover as it is when the check runs (REWIND_<DATABASE>_URL is then ignored, even when set), or, without such a cutover, with REWIND_<DATABASE>_URL; a connection that cannot be read or made fails the check',
+  );
 
 export const healthCheckSchema = z.discriminatedUnion('type', [httpHealthCheckSchema, sqlHealthCheckSchema]);
 

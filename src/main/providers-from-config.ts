@@ -112,8 +112,10 @@ function cutoverFor(c: CutoverConfig, o: ProviderOptions): { name: string; cutov
 /**
  * A SQL health check connects where the applications connect now. With a secrets-manager cutover
  * that is the secret (the first one, as for validation), read at check time: the cutover switched
- * its host and port, while REWIND_<DB>_URL would still name the old database. Without one it is
- * REWIND_<DB>_URL. The URL carries a password; SqlHealthCheck scrubs it from every result.
+ * its host and port, while REWIND_<DB>_URL would still name the old database, so that variable is
+ * ignored then, even when set (documented in the schema and the README; nothing is logged here).
+ * Without one it is REWIND_<DB>_URL. The URL carries a password; SqlHealthCheck scrubs it from
+ * every result, and a connection string that cannot be read is a failed check, not a throw.
  */
 function healthCheckFor(h: HealthCheckConfig, db: DatabaseConfig, o: ProviderOptions): { name: string; check: HealthCheck } {
   if (h.type === 'http') {

@@ -1,4 +1,5 @@
 import { Client } from 'pg';
+import { RewindError } from '../../recovery/errors';
 import type { CheckResult, HealthCheck } from '../ports';
 import { scrubSecrets, urlSecrets } from '../webhook/scrub';
 
@@ -15,8 +16,9 @@ export interface SqlHealthCheckOptions {
 }
 
 /**
- * Runs one query against the database applications now use. Failures (refused connection,
- * timeout, wrong value) are results with `passed: false`; messages never contain the URL.
+ * Runs one query against the database applications now use. Failures (no connection string,
+ * refused connection, timeout, wrong value) are results with `passed: false`, never throws;
+ * messages never contain the URL or its password.
  */
 export class SqlHealthCheck implements HealthCheck {
   constructor(private readonly opts: SqlHealthCheckOptions) {}
@@ -26,7 +28,14 @@ export class SqlHealthCheck implements HealthCheck {
     const query = this.opts.query ?? 'select 1';
     const expected = this.opts.expect === undefined ? `${query} succeeds` : `${query} returns ${this.opts.expect}`;
     const timeoutMs = this.opts.timeoutMs ?? 5_000;
-    const url = typeof this.opts.connectionString === 'string' ? this.opts.connectionString : await this.opts.connectionString();
+    let url: string;
+    try {
+      url = typeof this.opts.connectionString === 'string' ? this.opts.connectionString : await this.opts.connectionString();
+    } catch (err) {
+      // e.g. the secret could not be read: a failed check like any other, so the remaining checks still run
+      const msg = err instanceof RewindError ? err.userMessage : err instanceof Error ? err.message : String(err);
+      return { name, passed: false, value: scrubSecrets(`failed before connecting: could not get the connection string: ${msg}`, [], 400), expected };
+    }
     const client = new Client({
       connectionString: url,
       connectionTimeoutMillis: timeoutMs,

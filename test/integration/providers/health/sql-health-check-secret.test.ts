@@ -100,42 +100,40 @@ describe('SQL health check of a database with a secrets-manager cutover', () => 
     expect(await sqlCheck(build('no-port', { cutover: [{ type: 'secrets-manager', secretId: 'prod/no-port', region: 'eu-west-1' }] })).check()).toMatchObject({ passed: true });
   });
 
-  it('fails clearly, without quoting the secret, when the secret is missing, has no login, or no usable endpoint', async () => {
+  it('fails (a result, not a throw) saying why, without quoting the secret, when the secret is missing, has no login, or no usable endpoint', async () => {
+    const failedBeforeConnecting = (why: string) => ({ name: 'serves-here', passed: false, value: expect.stringContaining(`failed before connecting: could not get the connection string: ${why}`) });
     const missing = build('missing', { cutover: [{ type: 'secrets-manager', secretId: 'prod/nowhere', region: 'eu-west-1' }] });
-    const notFound = await sqlCheck(missing).check().then(() => undefined, (e: unknown) => e);
-    expect(notFound).toMatchObject({ code: 'AWS_NOT_FOUND', userMessage: expect.stringContaining('read the database login from secret prod/nowhere for the SQL health check "serves-here" of missing') });
+    const notFound = await sqlCheck(missing).check();
+    expect(notFound).toMatchObject(failedBeforeConnecting('Could not read the database login from secret prod/nowhere for the SQL health check "serves-here" of missing'));
 
     sm.addSecret('prod/no-login', JSON.stringify({ host: '127.0.0.1', port: 5432, password: PASSWORD }));
-    const noLogin = await sqlCheck(build('no-login', { cutover: [{ type: 'secrets-manager', secretId: 'prod/no-login', region: 'eu-west-1' }] }))
-      .check()
-      .then(() => undefined, (e: unknown) => e);
+    const noLogin = await sqlCheck(build('no-login', { cutover: [{ type: 'secrets-manager', secretId: 'prod/no-login', region: 'eu-west-1' }] })).check();
     expect(noLogin).toMatchObject({
-      code: 'SECRET_NO_CREDENTIALS',
-      userMessage: 'Secret prod/no-login has no "username" and "password" fields, so Rewind cannot connect for the SQL health check "serves-here" of no-login. Add them (the RDS layout has both) or remove the SQL health check "serves-here" of no-login.',
+      passed: false,
+      value:
+        'failed before connecting: could not get the connection string: Secret prod/no-login has no "username" and "password" fields, so Rewind cannot connect for the SQL health check "serves-here" of no-login. Add them (the RDS layout has both) or remove the SQL health check "serves-here" of no-login.',
     });
 
     sm.addSecret('prod/bad-port', secretAt('127.0.0.1', 'five'));
-    const badPort = await sqlCheck(build('bad-port', { cutover: [{ type: 'secrets-manager', secretId: 'prod/bad-port', region: 'eu-west-1' }] }))
-      .check()
-      .then(() => undefined, (e: unknown) => e);
-    expect(badPort).toMatchObject({ code: 'SECRET_BAD_ENDPOINT' });
+    const badPort = await sqlCheck(build('bad-port', { cutover: [{ type: 'secrets-manager', secretId: 'prod/bad-port', region: 'eu-west-1' }] })).check();
+    expect(badPort).toMatchObject(failedBeforeConnecting('Secret prod/bad-port has an empty "host" or a "port" that is not a TCP port number'));
 
     sm.addSecret('prod/not-json', `password=${PASSWORD}`);
-    const notJson = await sqlCheck(build('not-json', { cutover: [{ type: 'secrets-manager', secretId: 'prod/not-json', region: 'eu-west-1' }] }))
-      .check()
-      .then(() => undefined, (e: unknown) => e);
-    expect(notJson).toMatchObject({ code: 'SECRET_NOT_RDS_JSON' });
-    for (const e of [notFound, noLogin, badPort, notJson]) expect(JSON.stringify({ e, message: (e as Error).message })).not.toContain(PASSWORD);
+    const notJson = await sqlCheck(build('not-json', { cutover: [{ type: 'secrets-manager', secretId: 'prod/not-json', region: 'eu-west-1' }] })).check();
+    expect(notJson).toMatchObject(failedBeforeConnecting('Secret prod/not-json is not an RDS-style JSON secret'));
+    for (const r of [notFound, noLogin, badPort, notJson]) {
+      expect(JSON.stringify(r)).not.toContain(PASSWORD);
+      expect(JSON.stringify(r)).not.toContain(encodeURIComponent(PASSWORD));
+    }
   });
 });
 
 describe('SQL health check of a database without a secrets-manager cutover', () => {
   it('reads REWIND_<DB>_URL, and says which variable is missing', async () => {
     delete process.env.REWIND_PLAIN_DB_URL;
-    const missing = await sqlCheck(build('plain-db', {})).check().then(() => undefined, (e: unknown) => e);
-    expect(missing).toMatchObject({
-      code: 'SQL_HEALTH_CHECK_URL_MISSING',
-      userMessage: 'The SQL health check "serves-here" of plain-db needs the application\'s connection string in REWIND_PLAIN_DB_URL.',
+    expect(await sqlCheck(build('plain-db', {})).check()).toMatchObject({
+      passed: false,
+      value: 'failed before connecting: could not get the connection string: The SQL health check "serves-here" of plain-db needs the application\'s connection string in REWIND_PLAIN_DB_URL.',
     });
     process.env.REWIND_PLAIN_DB_URL = 'postgres://postgres@127.0.0.1:5432/postgres';
     try {
