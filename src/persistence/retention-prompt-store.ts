@@ -4,6 +4,9 @@ import type { RetentionOutcome, RetentionPrompt, RetentionPromptStatus } from '.
 import { appendAudit, type Scrubber } from './audit-log';
 import { withTransaction } from './transaction';
 
+/** Session advisory lock of the retention check (the migrations use another key). */
+const RETENTION_CHECK_LOCK_KEY = 727_4201;
+
 const SELECT = `SELECT id, database, provider, resource_id, role, retain_until, retained_by, channel, message_ts, status,
                        decided_by, decided_at, outcome, updated_at FROM retention_prompts`;
 
@@ -72,6 +75,31 @@ export class PgRetentionPromptStore {
   async live(): Promise<RetentionPrompt[]> {
     const { rows } = await this.pool.query(`${SELECT} WHERE status IN ('open', 'deciding') ORDER BY id`);
     return rows.map(toPrompt);
+  }
+
+  /**
+   * Runs `fn` unless another retention check holds the lock (then undefined): overlapping checks
+   * (a slow one and the next, or a retried one) would otherwise both post the same question.
+   */
+  async exclusively<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    const client = await this.pool.connect();
+    try {
+      const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS ok', [RETENTION_CHECK_LOCK_KEY]);
+      if (!rows[0]?.ok) return undefined;
+      try {
+        return await fn();
+      } finally {
+        await client.query('SELECT pg_advisory_unlock($1)', [RETENTION_CHECK_LOCK_KEY]).catch(() => undefined);
+      }
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Asks somewhere else (the first channel refused the message); only before anything was posted. */
+  async moveChannel(id: string, channel: string): Promise<RetentionPrompt | undefined> {
+    const { rows } = await this.pool.query('UPDATE retention_prompts SET channel = $2, updated_at = now() WHERE id = $1 AND message_ts IS NULL RETURNING *', [id, channel]);
+    return rows[0] ? toPrompt(rows[0]) : undefined;
   }
 
   async setMessage(id: string, ts: string): Promise<void> {

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { cutoverRollbackOf, type CutoverRollback } from '../recovery/cutover-rollback';
+import { cutoverRollbackOf, replacedDeletedMessage, replacedDeletionOf, type CutoverRollback, type ReplacedDeletion } from '../recovery/cutover-rollback';
 import type { Reconcilable } from '../recovery/engine-ports';
 import { RewindError } from '../recovery/errors';
 import type { Run, Step, StepTicket } from '../recovery/run';
@@ -132,6 +132,8 @@ export async function beginCutoverRollback(pool: Pool, scrub: Scrubber, runId: s
         userMessage: `Run ${run.id} is ${run.status.replace('_', ' ')}; only the cutover of a succeeded run can be rolled back. Nothing was changed.`,
       });
     }
+    const deletion = replacedDeletionOf(run);
+    if (deletion) throw new RewindError({ code: 'REPLACED_DATABASE_DELETED', userMessage: replacedDeletedMessage(run, deletion) });
     await retakeLock(db, run, 'rolling back the cutover of');
     const rollback: CutoverRollback = { requestedBy: actor, at: new Date().toISOString(), steps };
     await mergeRunMeta(db, run.id, { cutoverRollback: rollback });
@@ -192,3 +194,35 @@ export async function takeOverExpiredLease(pool: Pool, scrub: Scrubber, runId: s
     return ticketOf({ ...step, wake });
   });
 }
+
+/**
+ * Records that the database run R's cutover replaced is about to be deleted, so its cutover can
+ * no longer be rolled back. Serialised with beginCutoverRollback on the run's row: refused while
+ * a rollback of R is moving applications back to that database. A run Rewind does not know (the
+ * resource's tags name it, the store does not) has no rollback to guard.
+ */
+export async function markReplacedDeletion(pool: Pool, runId: string, actor: string, resource: string): Promise<void> {
+  await withTransaction(pool, async (db) => {
+    const run = await loadRun(db, runId, true);
+    if (!run) return;
+    if (cutoverRollbackOf(run) || run.status === 'rolling_back') {
+      throw new RewindError({
+        code: 'REPLACED_DATABASE_IN_USE',
+        userMessage: `The cutover of run ${run.id} is being rolled back: applications are moving back to ${resource}, so it will not be deleted. Nothing was deleted.`,
+      });
+    }
+    const deletion: ReplacedDeletion = { requestedBy: actor, at: new Date().toISOString(), resource, state: 'deleting' };
+    await mergeRunMeta(db, run.id, { replacedDeletion: deletion });
+  });
+}
+
+/** After the delete call: done (with its final snapshot), or forgotten when nothing was deleted. */
+export async function settleReplacedDeletion(pool: Pool, runId: string, outcome: { deleted: true; finalSnapshot?: string } | { deleted: false }): Promise<void> {
+  if (!outcome.deleted) {
+    await pool.query(`UPDATE runs SET meta = meta - 'replacedDeletion' WHERE id = $1`, [runId]);
+    return;
+  }
+  const patch = { state: 'deleted', ...(outcome.finalSnapshot ? { finalSnapshot: outcome.finalSnapshot } : {}) };
+  await pool.query(`UPDATE runs SET meta = jsonb_set(meta, '{replacedDeletion}', (meta->'replacedDeletion') || $2::jsonb) WHERE id = $1 AND meta ? 'replacedDeletion'`, [runId, JSON.stringify(patch)]);
+}
+

@@ -22,6 +22,31 @@ export function cutoverRollbackOf(run: Pick<Run, 'meta'>): CutoverRollback | und
   return r && Array.isArray(r.steps) ? r : undefined;
 }
 
+/**
+ * The database a run's cutover replaced is being deleted (or was), on a person's decision after
+ * its retention: from then on the cutover cannot be rolled back — there is nothing to go back to.
+ */
+export interface ReplacedDeletion {
+  requestedBy: string;
+  at: string;
+  /** The replaced resource's id. */
+  resource: string;
+  state: 'deleting' | 'deleted';
+  finalSnapshot?: string;
+}
+
+export function replacedDeletionOf(run: Pick<Run, 'meta'>): ReplacedDeletion | undefined {
+  const d = run.meta.replacedDeletion as ReplacedDeletion | undefined;
+  return d && typeof d.resource === 'string' ? d : undefined;
+}
+
+/** Why a run whose replaced database is gone cannot be rolled back, and what to do instead. */
+export function replacedDeletedMessage(run: Pick<Run, 'id' | 'database'>, d: ReplacedDeletion): string {
+  const snapshot = d.finalSnapshot ? ` Its final snapshot ${d.finalSnapshot} holds it: \`/dr restore ${run.database} ${d.finalSnapshot}\` restores it into a new instance.` : '';
+  const when = d.state === 'deleting' ? 'is being deleted' : 'was deleted';
+  return `The database the cutover of run ${run.id} replaced (${d.resource}) ${when} on ${d.requestedBy}'s decision after its retention, so this cutover can no longer be rolled back; nothing was changed.${snapshot}`;
+}
+
 type Role = 'undo' | 'redo' | undefined;
 
 function roleOf(processors: ProcessorRegistry, run: Run, step: Step): Role {

@@ -9,7 +9,7 @@ export interface RetainedEntry extends RetainedResource {
 /** One append-only audit row; the composition root writes it to the store's audit trail. */
 export interface RetentionAuditEvent {
   actor: string;
-  action: 'retention.deletion_approved' | 'retention.deleted' | 'retention.deletion_failed' | 'retention.kept';
+  action: 'retention.deletion_approved' | 'retention.deleted' | 'retention.deletion_failed' | 'retention.keep_approved' | 'retention.kept' | 'retention.keep_failed';
   runId: string;
   detail: Record<string, unknown>;
 }
@@ -97,14 +97,18 @@ export class RetentionService {
         userMessage: `${resource.id} is not kept by Rewind for ${resource.database} any more (it has no Rewind retention tags, or it was deleted). Nothing was changed.`,
       });
     }
-    const kept = await retention.extendRetention(found, until);
-    await this.o.audit({
-      actor,
-      action: 'retention.kept',
-      runId: found.retainedBy,
-      detail: { database: resource.database, provider: found.provider, id: found.id, role: found.role, previousUntil: found.retainUntil.toISOString(), retainUntil: until.toISOString() },
-    });
-    return { kept: { ...kept, database: resource.database }, previousUntil: found.retainUntil };
+    const detail = { database: resource.database, provider: found.provider, id: found.id, role: found.role, previousUntil: found.retainUntil.toISOString(), retainUntil: until.toISOString() };
+    // As for a deletion: the person's decision is on the audit trail before the provider is called.
+    await this.o.audit({ actor, action: 'retention.keep_approved', runId: found.retainedBy, detail });
+    try {
+      const kept = await retention.extendRetention(found, until);
+      await this.o.audit({ actor: 'rewind', action: 'retention.kept', runId: found.retainedBy, detail: { ...detail, approvedBy: actor } });
+      return { kept: { ...kept, database: resource.database }, previousUntil: found.retainUntil };
+    } catch (err) {
+      const message = err instanceof RewindError ? err.userMessage : (err as Error).message;
+      await this.o.audit({ actor: 'rewind', action: 'retention.keep_failed', runId: found.retainedBy, detail: { ...detail, approvedBy: actor, error: message } });
+      throw err;
+    }
   }
 
   /**

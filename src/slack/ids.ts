@@ -48,6 +48,8 @@ export const BLOCK = {
 export const CALLBACK = {
   typedConfirmation: 'rewind.modal.typed-confirmation',
   typedRollback: 'rewind.modal.typed-rollback',
+  /** Deleting a production database's kept original: its identifier is typed. */
+  typedRetentionDeletion: 'rewind.modal.typed-retention-deletion',
   abortReason: 'rewind.modal.abort-reason',
 } as const;
 

@@ -65,7 +65,7 @@ async function decide(svc: SlackServices, who: Requester, job: ClickJob): Promis
       return rollBackCutover(svc, who, job.value, job.typed);
     case ACTION.deleteRetained:
     case ACTION.keepRetained:
-      return decideRetention(svc, retentionDepsFrom(svc), who, job.action, job.value);
+      return decideRetention(svc, retentionDepsFrom(svc), who, job.action, job.value, job.typed);
     case ACTION.abortRun:
     case ACTION.resumeRun: {
       const runId = parseGateValue(job.value)?.runId ?? parseRunValue(job.value)?.runId;

@@ -1,10 +1,12 @@
 import type { App, BlockAction, ButtonAction, RespondArguments } from '@slack/bolt';
-import { mayApprove, mayRollBack, needsTypedConfirmation, typedConfirmationMatches } from '../recovery/approval-policy';
+import { PgRetentionPromptStore } from '../persistence/retention-prompt-store';
+import { mayApprove, mayDecideRetention, mayRollBack, needsTypedConfirmation, typedConfirmationMatches } from '../recovery/approval-policy';
 import { currentGate } from '../recovery/gates';
 import { INTERACTION_JOB } from '../queue/slack-queues';
 import { parseModalMetadata, typedConfirmation, typedConfirmationView } from './approval-modal';
 import { databaseOf } from './channel-context';
-import { ACTION, ACTION_ID_PATTERN, BLOCK, CALLBACK, parseGateValue } from './ids';
+import { ACTION, ACTION_ID_PATTERN, BLOCK, CALLBACK, encodeRetentionValue, parseGateValue, parseRetentionValue } from './ids';
+import { parseRetentionModalMetadata, retentionDeletionView, typedResourceMatches } from './retention-modal';
 import type { ClickJob, CommandJob } from './interaction-jobs';
 import { sendReply } from './reply';
 import { canOfferRollback } from './rollback-actions';
@@ -16,8 +18,8 @@ import { auditRefusal, incidentCommander, type Reply, type Requester, type Slack
  * the rest to the interactions queue: commands are parsed and checked against rewind.yml here
  * (cheap), everything that calls a provider or changes a run happens in a job. The one
  * exception is the typed-confirmation modal, which must open while the click's trigger is
- * valid (3 s), so the approve and rollback listeners read the run (a few primary-key reads) to
- * decide whether to open it.
+ * valid (3 s), so the approve, rollback and delete-retained listeners read the run or the prompt
+ * (a few primary-key reads) to decide whether to open it.
  */
 
 /** What the listener needs from the command registry (kept in commands/, wired by src/main). */
@@ -67,6 +69,7 @@ export function registerListeners(app: App, svc: SlackServices, router: CommandR
     const value = typeof button.value === 'string' ? button.value : '';
     if (button.action_id === ACTION.approveGate && (await openTypedConfirmation(svc, who, value, body.trigger_id))) return;
     if (button.action_id === ACTION.rollbackCutover && (await openTypedRollback(svc, who, value, body.trigger_id))) return;
+    if (button.action_id === ACTION.deleteRetained && (await openTypedRetentionDeletion(svc, who, value, body.trigger_id))) return;
     const job: ClickJob = { ...who, action: button.action_id, value };
     await enqueueClick(svc, `${button.action_ts}|${who.user}|${button.action_id}`, job);
   });
@@ -94,6 +97,24 @@ export function registerListeners(app: App, svc: SlackServices, router: CommandR
       await enqueueClick(svc, `${view.id}|${body.user.id}|submit`, job);
     });
   }
+
+  app.view(CALLBACK.typedRetentionDeletion, async ({ ack, body, view }) => {
+    const meta = parseRetentionModalMetadata(view.private_metadata);
+    const typed = typedConfirmation(view as never);
+    const prompt = meta ? await new PgRetentionPromptStore(svc.pool).get(meta.promptId) : undefined;
+    if (!meta || !prompt) {
+      await ack({ response_action: 'errors', errors: { [BLOCK.typedConfirmationInput]: 'This confirmation no longer matches a question Rewind asked. Cancel, and use the buttons on the retention message.' } });
+      return;
+    }
+    if (!typedResourceMatches(typed, prompt.resourceId)) {
+      const what = typed.trim() === '' ? 'Nothing was typed.' : 'That is not the identifier.';
+      await ack({ response_action: 'errors', errors: { [BLOCK.typedConfirmationInput]: `${what} Type ${prompt.resourceId} exactly to delete it, or Cancel.` } });
+      return;
+    }
+    await ack();
+    const job: ClickJob = { user: body.user.id, channel: meta.channel, action: ACTION.deleteRetained, value: encodeRetentionValue({ promptId: prompt.id }), typed };
+    await enqueueClick(svc, `${view.id}|${body.user.id}|submit`, job);
+  });
 
   app.error(async (err) => {
     svc.warn({ err: err.message }, 'Slack listener error');
@@ -133,6 +154,17 @@ async function openTypedRollback(svc: SlackServices, who: Requester, raw: string
   if (!value || !run || !db?.production || !canOfferRollback(run) || run.planHash !== value.planHash) return false;
   if (!mayRollBack(who.user, run, db, await incidentCommander(svc, run.channel)).allowed) return false;
   await openView(svc, who, typedConfirmationView(run, value, who.channel, true), triggerId, 'Roll back cutover…');
+  return true;
+}
+
+/** Opens the typed confirmation of deleting a production database's kept original, for someone who may decide; false otherwise. */
+async function openTypedRetentionDeletion(svc: SlackServices, who: Requester, raw: string, triggerId: string): Promise<boolean> {
+  const value = parseRetentionValue(raw);
+  const prompt = value ? await new PgRetentionPromptStore(svc.pool).get(value.promptId) : undefined;
+  const db = prompt ? databaseOf(svc.config, prompt.database) : undefined;
+  if (!prompt || !db?.production || prompt.status !== 'open') return false;
+  if (!mayDecideRetention(who.user, db, prompt.resourceId, await incidentCommander(svc, prompt.channel)).allowed) return false;
+  await openView(svc, who, retentionDeletionView(prompt, who.channel), triggerId, `Delete ${prompt.resourceId}…`);
   return true;
 }
 

@@ -10,6 +10,8 @@ export interface RetentionRenderOptions {
   zone: string;
   /** How much longer "Keep" keeps it (the database's retention). */
   keepForMs: number;
+  /** A production database's original is deleted by typing its identifier, not by one click. */
+  production?: boolean;
 }
 
 /** "2024-05-04 10:02 UTC (12:02 CEST)". */
@@ -34,7 +36,9 @@ export function renderRetentionPrompt(p: RetentionPrompt, o: RetentionRenderOpti
   if (status) blocks.push(context([status], BLOCK.retentionStatus));
   if (p.status === 'open') {
     blocks.push(
-      section(`Its retention is over. Deleting it keeps a final snapshot first. Rewind deletes nothing without a click here; approvers of ${db} and the channel's incident commander decide.`),
+      section(
+        `Its retention is over. Deleting it keeps a final snapshot first${p.role === 'replaced' ? ', and the cutover of that run can no longer be rolled back' : ''}. Rewind deletes nothing without a click here; approvers of ${db} and the channel's incident commander decide${o.production ? ` (${db} is production: deleting asks for the identifier to be typed)` : ''}.`,
+      ),
       actions(
         [
           button({
@@ -42,13 +46,18 @@ export function renderRetentionPrompt(p: RetentionPrompt, o: RetentionRenderOpti
             actionId: ACTION.deleteRetained,
             value: encodeRetentionValue({ promptId: p.id }),
             style: 'danger',
-            confirm: confirmDialog({
-              title: 'Delete the kept database?',
-              text: `Delete ${p.resourceId} (${p.database}). A final snapshot is taken first; the instance itself cannot be brought back.`,
-              confirm: 'Delete',
-              deny: 'Keep it',
-              style: 'danger',
-            }),
+            // Production: the typed confirmation (a modal) is the confirmation.
+            ...(o.production
+              ? {}
+              : {
+                  confirm: confirmDialog({
+                    title: 'Delete the kept database?',
+                    text: `Delete ${p.resourceId} (${p.database}). A final snapshot is taken first; the instance itself cannot be brought back.`,
+                    confirm: 'Delete',
+                    deny: 'Keep it',
+                    style: 'danger',
+                  }),
+                }),
           }),
           button({ text: `Keep ${humanDuration(o.keepForMs)} more`, actionId: ACTION.keepRetained, value: encodeRetentionValue({ promptId: p.id }) }),
         ],

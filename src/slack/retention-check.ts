@@ -22,7 +22,11 @@ const keyOf = (provider: string, id: string, until: Date) => `${provider}/${id}/
  * means). It never deletes anything. A database whose resources could not be listed is left
  * alone this time: "not listed" is not taken for "gone".
  */
-export async function checkRetention(svc: SlackServices, deps: RetentionDeps): Promise<RetentionCheckResult> {
+export async function checkRetention(svc: SlackServices, deps: RetentionDeps): Promise<RetentionCheckResult | undefined> {
+  return deps.prompts.exclusively(() => checkNow(svc, deps));
+}
+
+async function checkNow(svc: SlackServices, deps: RetentionDeps): Promise<RetentionCheckResult> {
   const { due, unlisted } = await deps.service.dueNow();
   for (const database of unlisted) svc.warn({ database }, 'could not list the databases Rewind keeps; their retention prompts wait for the next check');
   let asked = 0;
@@ -33,13 +37,7 @@ export async function checkRetention(svc: SlackServices, deps: RetentionDeps): P
       continue;
     }
     const { prompt } = await deps.prompts.open(entry, channel);
-    if (prompt.status === 'open' && !prompt.messageTs) {
-      const ts = await postPrompt(svc, deps, prompt);
-      if (ts) {
-        await deps.prompts.setMessage(prompt.id, ts);
-        asked++;
-      }
-    }
+    if (prompt.status === 'open' && !prompt.messageTs && (await ask(svc, deps, prompt))) asked++;
   }
   const dueKeys = new Set(due.map((e) => keyOf(e.provider, e.id, e.retainUntil)));
   let closed = 0;
@@ -53,6 +51,38 @@ export async function checkRetention(svc: SlackServices, deps: RetentionDeps): P
     }
   }
   return { asked, closed, unlisted };
+}
+
+/** Slack errors after which the run's channel is given up for the database's own channel. */
+const CHANNEL_GONE = new Set(['channel_not_found', 'is_archived', 'not_in_channel']);
+
+/**
+ * Posts the question. An incident channel is often archived by the time a retention ends: then
+ * it goes to the database's channel in rewind.yml instead. Any other failure is retried by the
+ * next check (a crash between posting and recording the message can ask twice; nothing else can).
+ */
+async function ask(svc: SlackServices, deps: RetentionDeps, prompt: RetentionPrompt): Promise<boolean> {
+  let p = prompt;
+  for (;;) {
+    const posted = await postPrompt(svc, deps, p);
+    if ('ts' in posted) {
+      await deps.prompts.setMessage(p.id, posted.ts);
+      return true;
+    }
+    const fallback = databaseOf(svc.config, p.database)?.channels?.[0];
+    const moved = CHANNEL_GONE.has(posted.error) && fallback && fallback !== p.channel ? await deps.prompts.moveChannel(p.id, fallback) : undefined;
+    if (!moved) {
+      svc.warn(
+        { prompt: p.id, channel: p.channel, error: posted.error },
+        posted.refused
+          ? `Slack refused the retention prompt about ${p.resourceId} (${posted.error}); invite Rewind to that channel or list a channel for ${p.database} in rewind.yml. The next check tries again.`
+          : 'could not post a retention prompt; the next check tries again',
+      );
+      return false;
+    }
+    svc.warn({ prompt: p.id, from: p.channel, to: fallback, error: posted.error }, "the run's channel refused the retention prompt; asking in the database's channel instead");
+    p = moved;
+  }
 }
 
 async function settleStale(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt, stillDue: boolean): Promise<RetentionPrompt | undefined> {

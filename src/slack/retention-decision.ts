@@ -1,3 +1,4 @@
+import { markReplacedDeletion, settleReplacedDeletion } from '../persistence/run-commands';
 import { mayDecideRetention } from '../recovery/approval-policy';
 import { RewindError } from '../recovery/errors';
 import type { RetentionPrompt } from '../recovery/retention-prompt';
@@ -5,19 +6,21 @@ import { databaseOf } from './channel-context';
 import { ACTION, parseRetentionValue } from './ids';
 import { escapeClip, mention } from './mrkdwn';
 import { refreshPrompt, type RetentionDeps } from './retention-messages';
+import { typedResourceMatches } from './retention-modal';
 import { auditRefusal, incidentCommander, type Reply, type Requester, type SlackServices } from './slack-services';
 
-type RetentionAction = typeof ACTION.deleteRetained | typeof ACTION.keepRetained;
+export type RetentionAction = typeof ACTION.deleteRetained | typeof ACTION.keepRetained;
 
 /**
  * A click on "Delete …" or "Keep … more" of a retention prompt, decided on the server. The button
  * names only the prompt; the clicker must be an approver of the database or the incident
- * commander of the prompt's channel, and the prompt must still be open. The prompt is taken
- * for this one decision before anything is called, so two clicks never both act; the retention
- * service then re-reads the resource's tags (and, for a deletion, that it is due) right before
- * acting. Refusals are audited as `retention.decision_refused` and explained.
+ * commander of the prompt's channel, the prompt must still be open, and deleting a production
+ * database's original needs its identifier typed. The prompt is taken for this one decision
+ * before anything is called, so two clicks never both act; the retention service then re-reads
+ * the resource's tags (and, for a deletion, that it is due) right before acting. Refusals are
+ * audited as `retention.decision_refused` and explained.
  */
-export async function decideRetention(svc: SlackServices, deps: RetentionDeps, who: Requester, action: RetentionAction, raw: string): Promise<Reply> {
+export async function decideRetention(svc: SlackServices, deps: RetentionDeps, who: Requester, action: RetentionAction, raw: string, typed?: string): Promise<Reply> {
   const refuse = async (reason: string, detail: Record<string, unknown>, runId?: string): Promise<Reply> => {
     await auditRefusal(svc, { actor: who.user, action: 'retention.decision_refused', runId: runId ?? null, reason, detail: { channel: who.channel, action, ...detail } });
     return { text: reason };
@@ -27,40 +30,68 @@ export async function decideRetention(svc: SlackServices, deps: RetentionDeps, w
   if (!prompt) return refuse('This button does not belong to a question Rewind asked, so nothing was changed. Use the buttons on the latest retention message.', { code: 'BAD_BUTTON_VALUE', value: raw.slice(0, 300) });
   const resource = `${prompt.resourceId} (${prompt.database})`;
   const db = databaseOf(svc.config, prompt.database);
-  if (!db) return refuse(`${prompt.database} is no longer in rewind.yml, so nobody may decide about ${prompt.resourceId} from Slack; nothing was changed.`, { code: 'DATABASE_NOT_CONFIGURED', prompt: prompt.id }, prompt.retainedBy);
+  if (!db) {
+    return refuse(`${prompt.database} is no longer in rewind.yml, so nobody may decide about ${prompt.resourceId} from Slack; nothing was changed. Add it back to rewind.yml, or delete ${prompt.resourceId} by hand.`, { code: 'DATABASE_NOT_CONFIGURED', prompt: prompt.id }, prompt.retainedBy);
+  }
   const decision = mayDecideRetention(who.user, db, resource, await incidentCommander(svc, prompt.channel));
   if (!decision.allowed) return refuse(decision.reason, { code: 'NOT_ALLOWED', prompt: prompt.id }, prompt.retainedBy);
+  if (prompt.status !== 'open') return { text: alreadyDecided(prompt) };
+  if (action === ACTION.deleteRetained && db.production && !typedResourceMatches(typed ?? '', prompt.resourceId)) {
+    return refuse(
+      `${prompt.database} is production: deleting ${prompt.resourceId} is confirmed by typing its identifier. Nothing was deleted; click "Delete ${prompt.resourceId}…" and type ${prompt.resourceId}.`,
+      { code: 'TYPED_CONFIRMATION_REQUIRED', prompt: prompt.id },
+      prompt.retainedBy,
+    );
+  }
   const claimed = await deps.prompts.claim(prompt.id, who.user);
-  if (!claimed) return { text: alreadyDecided(prompt) };
+  if (!claimed) return { text: alreadyDecided((await deps.prompts.get(prompt.id)) ?? prompt) };
   await refreshPrompt(svc, deps, claimed);
-  const settled = action === ACTION.deleteRetained ? await deleteIt(deps, claimed, who.user) : await keepIt(deps, claimed, who.user);
+  const settled = action === ACTION.deleteRetained ? await deleteIt(svc, deps, claimed, who.user) : await keepIt(svc, deps, claimed, who.user);
   await refreshPrompt(svc, deps, settled.prompt);
   return { text: settled.reply };
 }
 
-async function deleteIt(deps: RetentionDeps, p: RetentionPrompt, user: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
+async function deleteIt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt, user: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
+  const replaced = p.role === 'replaced';
+  try {
+    // Before the delete call: from here on the cutover that replaced it cannot be rolled back.
+    if (replaced) {
+      await markReplacedDeletion(svc.pool, p.retainedBy, user, p.resourceId);
+      await svc.queues.requestSync(p.retainedBy).catch(() => undefined);
+    }
+  } catch (err) {
+    return failed(svc, deps, p, err, 'deleted');
+  }
   try {
     const { finalSnapshot } = await deps.service.approveDeletion({ database: p.database, id: p.resourceId }, user);
+    if (replaced) await settleReplacedDeletion(svc.pool, p.retainedBy, { deleted: true, ...(finalSnapshot ? { finalSnapshot } : {}) });
     const prompt = await settle(deps, p, 'deleted', finalSnapshot ? { finalSnapshot } : {});
     return { prompt, reply: `🗑️ Deleting ${p.resourceId}${finalSnapshot ? `; its final snapshot is ${finalSnapshot}` : ''}.` };
   } catch (err) {
-    return failed(deps, p, err, 'deleted');
+    // Nothing was deleted: the cutover may be rolled back again.
+    if (replaced) {
+      await settleReplacedDeletion(svc.pool, p.retainedBy, { deleted: false }).catch((e: unknown) => svc.warn({ run: p.retainedBy, err: (e as Error).message }, 'could not clear a replaced-database deletion mark'));
+      await svc.queues.requestSync(p.retainedBy).catch(() => undefined);
+    }
+    return failed(svc, deps, p, err, 'deleted');
   }
 }
 
-async function keepIt(deps: RetentionDeps, p: RetentionPrompt, user: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
+async function keepIt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt, user: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
   try {
     const { kept } = await deps.service.keep({ database: p.database, id: p.resourceId }, user);
     const prompt = await settle(deps, p, 'kept', { keptUntil: kept.retainUntil.toISOString() });
     return { prompt, reply: `📌 ${p.resourceId} is kept until ${kept.retainUntil.toISOString()}; Rewind asks again then.` };
   } catch (err) {
-    return failed(deps, p, err, 'kept');
+    return failed(svc, deps, p, err, 'kept');
   }
 }
 
 /** A resource that is no longer Rewind's to decide about closes the question; anything else reopens it. */
-async function failed(deps: RetentionDeps, p: RetentionPrompt, err: unknown, verb: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
-  const message = err instanceof RewindError ? err.userMessage : `Rewind could not reach the provider (${(err as Error).message.slice(0, 200)}); nothing was changed, try again.`;
+async function failed(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt, err: unknown, verb: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
+  if (!(err instanceof RewindError)) svc.warn({ prompt: p.id, err: (err as Error).message }, `a retention decision failed unexpectedly; nothing was ${verb}`);
+  const message =
+    err instanceof RewindError ? err.userMessage : `Rewind could not carry it out (an unexpected ${(err as Error).name ?? 'error'}; the log has the details). Nothing was ${verb}; click again.`;
   const gone = err instanceof RewindError && err.code === 'RETAINED_NOT_FOUND';
   const prompt = gone ? await settle(deps, p, 'gone', { note: message }) : await settle(deps, p, 'open', { error: message });
   return { prompt, reply: `${p.resourceId} was not ${verb}: ${message}` };
@@ -74,13 +105,14 @@ function alreadyDecided(p: RetentionPrompt): string {
   const by = p.decidedBy ? ` by ${mention(p.decidedBy)}` : '';
   const what = escapeClip(p.resourceId, 100);
   switch (p.status) {
+    case 'open':
     case 'deciding':
-      return `A decision about ${what} is being carried out already${by}; nothing more was done.`;
+      return `A decision about ${what} is being carried out already${by}; nothing more was done. Its message shows the outcome.`;
     case 'deleted':
       return `${what} was deleted already${by}.`;
     case 'kept':
       return `${what} is kept longer already${by}; Rewind asks again when that time passes.`;
-    default:
+    case 'gone':
       return `There is nothing to decide about ${what} any more: ${escapeClip(p.outcome.note ?? 'Rewind no longer keeps it', 300)}.`;
   }
 }

@@ -2,7 +2,7 @@ import { appendAudit } from '../persistence/audit-log';
 import { PgRetentionPromptStore } from '../persistence/retention-prompt-store';
 import type { RetentionPrompt } from '../recovery/retention-prompt';
 import { RetentionService } from '../recovery/retention-service';
-import { channelZone } from './channel-context';
+import { channelZone, databaseOf } from './channel-context';
 import { renderRetentionPrompt } from './render-retention';
 import { classifySlackError } from './slack-api';
 import type { SlackServices } from './slack-services';
@@ -34,24 +34,28 @@ function keepForMs(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt):
   }
 }
 
-/** Posts the prompt's message; undefined (and logged) when Slack would not take it — the next check posts it. */
-export async function postPrompt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt): Promise<string | undefined> {
-  const message = renderRetentionPrompt(p, { zone: channelZone(svc.config, p.channel), keepForMs: keepForMs(svc, deps, p) });
+/** The prompt as a message, with its channel's zone and its database's settings. */
+function renderFor(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt) {
+  return renderRetentionPrompt(p, { zone: channelZone(svc.config, p.channel), keepForMs: keepForMs(svc, deps, p), production: databaseOf(svc.config, p.database)?.production ?? false });
+}
+
+/** Posts the prompt's message: its ts, or Slack's error (counted; the caller decides what next). */
+export async function postPrompt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt): Promise<{ ts: string } | { error: string; refused: boolean }> {
+  const message = renderFor(svc, deps, p);
   try {
     const res = await svc.client.chat.postMessage({ channel: p.channel, ...message, unfurl_links: false, unfurl_media: false } as never);
-    return typeof res.ts === 'string' ? res.ts : undefined;
+    return typeof res.ts === 'string' ? { ts: res.ts } : { error: 'no_ts', refused: false };
   } catch (err) {
     const failure = classifySlackError(err);
     svc.countError('chat.postMessage', failure.error);
-    svc.warn({ prompt: p.id, channel: p.channel, error: failure.error }, 'could not post a retention prompt; the next check tries again');
-    return undefined;
+    return { error: failure.error, refused: failure.kind === 'refused' };
   }
 }
 
 /** Re-renders a prompt's message in place; a failure is logged (the decision itself is already recorded). */
 export async function refreshPrompt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt): Promise<void> {
   if (!p.messageTs) return;
-  const message = renderRetentionPrompt(p, { zone: channelZone(svc.config, p.channel), keepForMs: keepForMs(svc, deps, p) });
+  const message = renderFor(svc, deps, p);
   try {
     await svc.client.chat.update({ channel: p.channel, ts: p.messageTs, ...message } as never);
   } catch (err) {

@@ -1,4 +1,4 @@
-import { cutoverRollbackOf } from '../recovery/cutover-rollback';
+import { cutoverRollbackOf, replacedDeletionOf } from '../recovery/cutover-rollback';
 import type { Run } from '../recovery/run';
 import { actions, button, confirmDialog, type ActionsBlock } from './blocks';
 import { ACTION, BLOCK, encodeGateValue } from './ids';
@@ -14,7 +14,7 @@ import { ACTION, BLOCK, encodeGateValue } from './ids';
 export const ROLLBACK_GATE = 'rollback';
 
 export function canOfferRollback(run: Pick<Run, 'status' | 'steps' | 'meta'>): boolean {
-  return run.status === 'succeeded' && cutoverRollbackOf(run) === undefined && run.steps.some((s) => s.kind === 'cutover' && s.status === 'succeeded' && !s.compensatedAt);
+  return run.status === 'succeeded' && cutoverRollbackOf(run) === undefined && replacedDeletionOf(run) === undefined && run.steps.some((s) => s.kind === 'cutover' && s.status === 'succeeded' && !s.compensatedAt);
 }
 
 export function rollbackBlock(run: Run, production: boolean): ActionsBlock | undefined {

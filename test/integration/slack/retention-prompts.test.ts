@@ -1,9 +1,12 @@
+import { PgRetentionPromptStore } from '../../../src/persistence/retention-prompt-store';
 import { RdsRetention } from '../../../src/providers/aws/rds-retention';
 import type { DatabaseProviders } from '../../../src/providers/ports';
-import { ACTION, BLOCK } from '../../../src/slack/ids';
+import { ACTION, BLOCK, CALLBACK } from '../../../src/slack/ids';
+import { checkRetention } from '../../../src/slack/retention-check';
+import { retentionDepsFrom } from '../../../src/slack/retention-messages';
 import { FakeRds } from '../../fakes/aws-rds';
 import { countingProviders } from '../../support/counting-providers';
-import { APPROVER, buttonLabels, CHANNEL, IC, messageText, startSlackHarness, STRANGER, waitFor, WINDOW, type SlackHarness } from './slack-harness';
+import { APPROVER, buttonLabels, CHANNEL, ELSEWHERE, IC, messageText, OPERATOR, startSlackHarness, STRANGER, waitFor, WINDOW, type SlackHarness } from './slack-harness';
 
 // Issue 6: when a kept database's retain-until passes, Rewind asks in the channel and deletes
 // nothing without a recorded click by someone who may decide — and never a resource without its tags.
@@ -103,7 +106,14 @@ describe('retention prompts in Slack', () => {
     const value = valueOf(message, ACTION.deleteRetained);
     if (!message || !value) throw new Error('no prompt');
     expect(JSON.parse(value)).toEqual({ promptId: expect.stringMatching(/^\d+$/) });
+    // prod-db-01 is production: the click opens a typed confirmation, and only the identifier passes it
     await h.click(APPROVER, message, ACTION.deleteRetained, BLOCK.retentionActions);
+    const view = await waitFor(() => h.slack.slack.views(APPROVER).find((v) => v.callback_id === CALLBACK.typedRetentionDeletion), 'the deletion confirmation');
+    const wrong = await h.submitTyped(APPROVER, view.id, 'prod-db-01-dr-r2');
+    expect(wrong.body).toMatchObject({ responseAction: 'errors' });
+    expect(JSON.stringify(wrong.body.errors)).toContain('That is not the identifier. Type prod-db-01 exactly to delete it');
+    expect(deletes()).toEqual([]);
+    await h.submitTyped(APPROVER, view.id, 'prod-db-01');
     const done = await waitFor(() => {
       const m = promptFor('prod-db-01');
       return m && messageText(m).includes('Deleted on') && m;
@@ -135,12 +145,45 @@ describe('retention prompts in Slack', () => {
     const until = Date.parse(String((rds.instanceFields('prod-db-01-dr-r2')?.TagList as { Key: string; Value: string }[]).find((t) => t.Key === 'rewind-retain-until')?.Value));
     expect(until).toBeGreaterThanOrEqual(before + 72 * HOUR - 1000);
     expect(until).toBeLessThanOrEqual(Date.now() + 72 * HOUR + 1000);
-    const [audit] = await h.audit('retention.kept');
-    expect(audit).toMatchObject({ actor: IC, runId: 'r-rolled-2', detail: { id: 'prod-db-01-dr-r2' } });
+    const [approved] = await h.audit('retention.keep_approved');
+    expect(approved).toMatchObject({ actor: IC, runId: 'r-rolled-2', detail: { id: 'prod-db-01-dr-r2' } });
+    const [done] = await h.audit('retention.kept');
+    expect(done).toMatchObject({ actor: 'rewind', runId: 'r-rolled-2', detail: { id: 'prod-db-01-dr-r2', approvedBy: IC } });
+    expect(done?.id).toBeGreaterThan(approved?.id ?? Infinity);
     const seenAt = describes();
     await waitFor(() => describes() >= seenAt + 2 && true, 'two more retention checks');
     expect(prompts()).toHaveLength(2);
     expect(deletes()).toHaveLength(1);
+  });
+
+  it('once the database a cutover replaced is deleted, that cutover can no longer be rolled back', async () => {
+    // a real run of staging-db through both gates: its retain-old step tags staging-db as replaced
+    await h.command(OPERATOR, 'restore staging-db latest');
+    const run = await waitFor(async () => (await h.runs('staging-db'))[0], 'the run');
+    for (const label of ['Approve restore', 'Approve cutover']) {
+      const m = await waitFor(async () => {
+        const live = await h.liveMessage(run.id);
+        return live && buttonLabels(live).includes(label) && live;
+      }, `the "${label}" button`);
+      await h.click(label === 'Approve restore' ? IC : APPROVER, m, ACTION.approveGate);
+    }
+    await h.waitForStatus(run.id, 'succeeded');
+    const tags = rds.instanceFields('staging-db')?.TagList as { Key: string; Value: string }[];
+    expect(tags).toEqual(expect.arrayContaining([{ Key: 'rewind-retained-by', Value: run.id }]));
+    // its retention runs out
+    for (const t of tags) if (t.Key === 'rewind-retain-until') t.Value = new Date(Date.now() - 60_000).toISOString();
+    const message = await waitFor(() => promptFor('staging-db'), 'the prompt about staging-db');
+    expect(messageText(message)).toContain('the cutover of that run can no longer be rolled back');
+    await waitFor(async () => buttonLabels(await h.liveMessage(run.id)).includes('Roll back cutover'), 'the rollback button');
+    await h.click(APPROVER, message, ACTION.deleteRetained, BLOCK.retentionActions);
+    await waitFor(() => messageText(promptFor('staging-db')).includes('Deleted on'), 'the deleted prompt');
+    const snapshot = String(deletes().find((c) => c.params.DBInstanceIdentifier === 'staging-db')?.params.FinalDBSnapshotIdentifier);
+    await waitFor(async () => !buttonLabels(await h.liveMessage(run.id)).includes('Roll back cutover'), 'the rollback button to go');
+    await expect(h.services.runtime.engine.rollbackCutover(run.id, APPROVER)).rejects.toMatchObject({
+      code: 'REPLACED_DATABASE_DELETED',
+      userMessage: expect.stringContaining(`/dr restore staging-db ${snapshot}`),
+    });
+    expect((await h.services.runtime.store.getRun(run.id))?.status).toBe('succeeded');
   });
 });
 
@@ -170,6 +213,8 @@ describe('retention prompts that stop standing', () => {
   it('explains a deletion the provider refuses and keeps the question open', async () => {
     const message = await waitFor(() => prompt(), 'the prompt');
     await h.click(APPROVER, message, ACTION.deleteRetained, BLOCK.retentionActions);
+    const view = await waitFor(() => h.slack.slack.views(APPROVER).find((v) => v.callback_id === CALLBACK.typedRetentionDeletion), 'the deletion confirmation');
+    await h.submitTyped(APPROVER, view.id, 'prod-db-01');
     const failed = await waitFor(() => {
       const m = prompt();
       return m && messageText(m).includes('The last click did not go through') && m;
@@ -180,9 +225,37 @@ describe('retention prompts that stop standing', () => {
     expect((await h.audit('retention.deletion_approved'))).toEqual([]);
   });
 
+  it("asks in the database's channel when the run's channel is archived", async () => {
+    const until = new Date(Date.now() - HOUR);
+    // the question was recorded for the run's channel, which Slack now refuses
+    await new PgRetentionPromptStore(h.pool).open(
+      { database: 'prod-db-01', provider: 'aws-rds-instance', id: 'prod-db-01-dr-r7', role: 'restored', retainUntil: until, retainedBy: 'r-7', deletionProtection: false },
+      ELSEWHERE,
+    );
+    h.slack.slack.failNext('chat.postMessage', { error: 'is_archived' });
+    rds.addInstance('prod-db-01-dr-r7', { Engine: 'postgres', TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-7', 'rewind-database': 'prod-db-01' }), ...retained(until, 'r-7', 'restored')] });
+    const asked = await waitFor(() => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete prod-db-01-dr-r7?')), 'the question in the database\'s channel');
+    expect(buttonLabels(asked)).toEqual(['Delete prod-db-01-dr-r7…', 'Keep 3d more']);
+    const { rows } = await h.pool.query(`SELECT channel, message_ts FROM retention_prompts WHERE resource_id = 'prod-db-01-dr-r7'`);
+    expect(rows).toEqual([{ channel: CHANNEL, message_ts: asked.ts }]);
+    expect(h.slack.slack.calls('chat.postMessage').filter((c) => c.args.channel === ELSEWHERE).map((c) => c.error)).toEqual(['is_archived']);
+  });
+
+  it('asks once even when checks overlap', async () => {
+    const svc = h.mounted.services;
+    const until = new Date(Date.now() - HOUR);
+    rds.addInstance('prod-db-01-dr-r8', { Engine: 'postgres', TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-8', 'rewind-database': 'prod-db-01' }), ...retained(until, 'r-8', 'restored')] });
+    const results = await Promise.all([1, 2, 3].map(() => checkRetention(svc, retentionDepsFrom(svc))));
+    // one check ran (or the scheduled one did); the others saw the lock and did nothing
+    expect(results.filter((r) => r !== undefined).length).toBeLessThanOrEqual(1);
+    await waitFor(() => h.slack.slack.messages(CHANNEL).some((m) => messageText(m).includes('Delete prod-db-01-dr-r8?')), 'the question');
+    await Promise.all([1, 2, 3].map(() => checkRetention(svc, retentionDepsFrom(svc))));
+    expect(h.slack.slack.messages(CHANNEL).filter((m) => messageText(m).includes('Delete prod-db-01-dr-r8?'))).toHaveLength(1);
+  });
+
   it('reopens a decision that was interrupted, and closes a question whose resource is no longer kept', async () => {
     // a worker that died while carrying out a click leaves the prompt "deciding"
-    await h.pool.query(`UPDATE retention_prompts SET status = 'deciding', decided_by = $1, updated_at = now() - interval '11 minutes'`, [APPROVER]);
+    await h.pool.query(`UPDATE retention_prompts SET status = 'deciding', decided_by = $1, updated_at = now() - interval '11 minutes' WHERE resource_id = 'prod-db-01'`, [APPROVER]);
     const reopened = await waitFor(() => {
       const m = prompt();
       return m && messageText(m).includes('interrupted before it was carried out') && m;
@@ -197,7 +270,7 @@ describe('retention prompts that stop standing', () => {
       return m && messageText(m).includes('Nothing to decide any more') && m;
     }, 'the closed prompt');
     expect(buttonLabels(closed)).toEqual([]);
-    const { rows } = await h.pool.query('SELECT status FROM retention_prompts');
+    const { rows } = await h.pool.query(`SELECT status FROM retention_prompts WHERE resource_id = 'prod-db-01'`);
     expect(rows).toEqual([{ status: 'gone' }]);
     expect(rds.server.calls.filter((c) => c.action.startsWith('Delete'))).toEqual([]);
   });
