@@ -1,5 +1,5 @@
 import type { Pool } from 'pg';
-import { cutoverRollbackOf, replacedDeletedMessage, replacedDeletionOf, type CutoverRollback, type ReplacedDeletion } from '../recovery/cutover-rollback';
+import { cutoverRollbackOf, replacedDeletedMessage, replacedDeletionOf, type AbortCompensation, type CutoverRollback, type ReplacedDeletion } from '../recovery/cutover-rollback';
 import type { Reconcilable } from '../recovery/engine-ports';
 import { RewindError } from '../recovery/errors';
 import type { Run, Step, StepTicket } from '../recovery/run';
@@ -86,6 +86,8 @@ export async function abortRun(pool: Pool, scrub: Scrubber, runId: string, actor
     // Aborting a run whose cutover rollback failed retries that rollback, with a fresh time budget.
     const rollback = cutoverRollbackOf(run);
     if (rollback && compensate) await mergeRunMeta(db, run.id, { cutoverRollback: { requestedBy: actor, at: new Date().toISOString(), steps: rollback.steps } });
+    // Every abort starts its compensation budget afresh (a second /dr abort retries a failed one).
+    else if (compensate) await mergeRunMeta(db, run.id, { abortCompensation: { at: new Date().toISOString() } satisfies AbortCompensation });
     await transitionRun(db, scrub, run, compensate ? 'rolling_back' : 'aborted', actor, { reason }, { endedBy: actor });
     // A drill's undo only tears down its own sandbox: the database is free for an incident at once.
     if (run.path === 'drill') await db.query('DELETE FROM database_locks WHERE database = $1 AND run_id = $2', [run.database, run.id]);

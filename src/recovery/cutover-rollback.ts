@@ -17,6 +17,25 @@ export interface CutoverRollback {
   wakeAt?: string;
 }
 
+/**
+ * An abort's compensation, recorded in the run's meta so every round (and the reconciler's) sees
+ * the same budget: compensations that say "in progress" are waited for until a deadline counted
+ * from `at`; failures are counted apart and get a few quick retries.
+ */
+export interface AbortCompensation {
+  /** ISO time the abort began undoing. */
+  at: string;
+  /** ISO time the next round is due; an earlier duplicate round does nothing. */
+  wakeAt?: string;
+  /** Failed (not "in progress") compensation attempts so far. */
+  failures?: number;
+}
+
+export function abortCompensationOf(run: Pick<Run, 'meta'>): AbortCompensation | undefined {
+  const a = run.meta.abortCompensation as AbortCompensation | undefined;
+  return a && typeof a.at === 'string' ? a : undefined;
+}
+
 export function cutoverRollbackOf(run: Pick<Run, 'meta'>): CutoverRollback | undefined {
   const r = run.meta.cutoverRollback as CutoverRollback | undefined;
   return r && Array.isArray(r.steps) ? r : undefined;

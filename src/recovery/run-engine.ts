@@ -1,4 +1,4 @@
-import { compensationOrder, cutoverRollbackOf, pendingDelayOf } from './cutover-rollback';
+import { abortCompensationOf, compensationOrder, cutoverRollbackOf, pendingDelayOf, type AbortCompensation } from './cutover-rollback';
 import type { RunObserver, RunStore, StepScheduler } from './engine-ports';
 import { RewindError, toErrorRecord, type ErrorRecord } from './errors';
 import type { Plan, Run, Step } from './run';
@@ -7,11 +7,11 @@ import type { ProcessorRegistry } from './step-processor';
 import type { EngineLogger, StepExecutor } from './step-executor';
 
 /**
- * Rounds an abort may spend waiting on compensations that say "in progress, look again in N"
- * (a copy still being created before it can be deleted; at RDS's 30 s that is an hour), as
- * opposed to failures, which get maxCompensationRounds quick retries.
+ * How long an abort waits on compensations that say "in progress, look again in N" (a copy
+ * still being created before it can be deleted), counted from the abort. Failures are counted
+ * apart and get maxCompensationRounds quick retries.
  */
-const MAX_PENDING_COMPENSATION_ROUNDS = 120;
+const ABORT_PENDING_DEADLINE_MS = 60 * 60_000;
 
 export interface RunEngineOptions {
   store: RunStore;
@@ -24,6 +24,8 @@ export interface RunEngineOptions {
   maxCompensationRounds?: number;
   /** How long rolling back a cutover may take, restarts and health re-checks included (default 20 min). */
   cutoverRollbackDeadlineMs?: number;
+  /** How long an abort waits for compensations in progress (default 60 min). */
+  abortPendingDeadlineMs?: number;
 }
 
 /**
@@ -108,7 +110,8 @@ export class RunEngine {
     }
     const rollback = cutoverRollbackOf(run);
     // A second chain of rounds (the reconciler's) arriving before the next round is due does nothing.
-    if (rollback?.wakeAt && Date.parse(rollback.wakeAt) - 100 > now) return;
+    const wakeAt = rollback ? rollback.wakeAt : abortCompensationOf(run)?.wakeAt;
+    if (wakeAt && Date.parse(wakeAt) - 100 > now) return;
     const steps = rollback
       ? rollback.steps.map((idx) => run.steps[idx]).filter((s): s is Step => s !== undefined)
       : compensationOrder(run, this.o.processors, false).map((c) => c.step);
@@ -136,11 +139,21 @@ export class RunEngine {
       const deadline = Date.parse(rollback.at) + (this.o.cutoverRollbackDeadlineMs ?? 20 * 60_000);
       const delay = pendingMs ?? Math.min(30_000, 1000 * 2 ** Math.min(round, 5));
       if (error.retryable && Date.now() + delay < deadline) retryInMs = delay;
-    } else if (error.retryable && round + 1 < (pendingMs !== undefined ? MAX_PENDING_COMPENSATION_ROUNDS : (this.o.maxCompensationRounds ?? 5))) {
-      retryInMs = pendingMs ?? Math.min(60_000, 1000 * 2 ** round);
+    }
+    let abort: AbortCompensation | undefined;
+    if (!rollback) {
+      // Runs aborted before the budget was recorded count from now.
+      const started = abortCompensationOf(run) ?? { at: new Date().toISOString() };
+      const failures = (started.failures ?? 0) + (pendingMs === undefined ? 1 : 0);
+      const deadline = Date.parse(started.at) + (this.o.abortPendingDeadlineMs ?? ABORT_PENDING_DEADLINE_MS);
+      if (pendingMs !== undefined && Date.now() + pendingMs < deadline) retryInMs = pendingMs;
+      else if (pendingMs === undefined && error.retryable && failures < (this.o.maxCompensationRounds ?? 5)) retryInMs = Math.min(60_000, 1000 * 2 ** (failures - 1));
+      abort = { ...started, failures };
     }
     if (retryInMs !== undefined) {
-      if (rollback) await this.o.store.mergeRunMeta(run.id, { cutoverRollback: { ...rollback, wakeAt: new Date(Date.now() + retryInMs).toISOString() } });
+      const wakeAt = new Date(Date.now() + retryInMs).toISOString();
+      if (rollback) await this.o.store.mergeRunMeta(run.id, { cutoverRollback: { ...rollback, wakeAt } });
+      else await this.o.store.mergeRunMeta(run.id, { abortCompensation: { ...abort, wakeAt } });
       await this.o.scheduler.scheduleCompensation(run.id, retryInMs, round + 1);
       return;
     }
@@ -152,7 +165,7 @@ export class RunEngine {
         }
       : {
           code: 'COMPENSATION_FAILED',
-          message: `Aborting run ${run.id} could not undo "${step.name}": ${error.message} Clean it up by hand; the step's saved state names what was created.`,
+          message: `Aborting run ${run.id} could not undo "${step.name}": ${error.message.replace(/\s*Rewind will retry\.?$/, '')} Rewind has stopped trying${pendingMs !== undefined ? ' (it waited as long as an abort may)' : ` (${abort?.failures ?? 1} failed attempt${abort?.failures === 1 ? '' : 's'})`}: \`/dr abort ${run.id}\` tries again, or clean it up by hand; the step's saved state names what was created.`,
           retryable: false,
         };
     this.changed(await this.o.store.finishRollback(run.id, failure), 'run.failed');

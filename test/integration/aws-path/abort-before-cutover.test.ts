@@ -112,6 +112,31 @@ describe('AWS path: aborting a production run before its cutover deletes the pro
     expect(callsOn(copy).filter((c) => !c.error).map((c) => c.action)).toEqual(['ModifyDBInstance', 'DeleteDBInstance']);
   });
 
+  it('keeps waiting through a transient error, and gives up (saying so) only when the abort has waited an hour', async () => {
+    registerInstance('orders-stuck', 'prod/orders-stuck');
+    const run = await w.start('orders-stuck');
+    const copy = copyOf(run);
+    w.rds.scriptFor(copy, ['creating']);
+    const atRestoreGate = await w.drive(run, (r) => r.status === 'awaiting_approval');
+    await w.h.engine.approve({ runId: run.id, gate: String(atRestoreGate.steps[atRestoreGate.currentStep]?.params.gate), planHash: run.planHash, actor: APPROVER });
+    await pollFor(async () => (await w.h.store.getRun(run.id))?.steps.find((st) => st.kind === 'wait-available')?.startedAt, 'the run to wait for the copy');
+    await w.h.engine.abort(run.id, APPROVER, 'wrong target time');
+    const refusedModifies = () => callsOn(copy).filter((c) => c.action === 'ModifyDBInstance' && c.error === 'InvalidDBInstanceState').length;
+    await pollFor(() => refusedModifies() >= 6, 'six rounds against the creating copy');
+    // one throttled call in the middle of the wait is a failure, not the end of the wait
+    w.rds.server.failNext('DescribeDBInstances', 'Throttling', 'Rate exceeded');
+    const seen = refusedModifies();
+    await pollFor(() => refusedModifies() >= seen + 6, 'six more rounds after the throttling');
+    const meantime = await w.h.store.getRun(run.id);
+    expect(meantime?.status).toBe('rolling_back');
+    expect(meantime?.meta.abortCompensation).toMatchObject({ failures: 1 });
+    // an hour later the copy still cannot be deleted: the abort stops, and says why and what next
+    await w.h.pool.query(`UPDATE runs SET meta = jsonb_set(meta, '{abortCompensation,at}', to_jsonb((now() - interval '61 minutes')::text)) WHERE id = $1`, [run.id]);
+    const ended = await w.h.waitFor(run.id, ['aborted', 'failed'], 30_000);
+    expect(ended.status).toBe('failed');
+    expect(ended.error).toMatchObject({ code: 'COMPENSATION_FAILED', message: expect.stringContaining(`Rewind has stopped trying (it waited as long as an abort may): \`/dr abort ${run.id}\` tries again`) });
+  });
+
   it('turns off the protection of a restored Aurora cluster, deletes its writer and the cluster, and ends aborted', async () => {
     w.sm.addSecret('prod/shop', rdsSecret('shop.cluster-fake.rds.local'), { lastChanged: BEFORE_TARGET });
     w.register('shop', {
