@@ -16,7 +16,7 @@ import { isAwsError, toRewindError } from './aws-errors';
 import { RDS_INSTANCE_PROVIDER } from './rds-instance-source';
 import { findCluster, findInstance } from './rds-lookup';
 import { ownership, tagRecord } from './rds-tags';
-import { finalSnapshotName, RETAIN_UNTIL_KEY, RETAINED_BY_KEY, RETENTION_TAG_KEYS, retentionOf, retentionTags } from './retention-tags';
+import { finalSnapshotName, RETAIN_UNTIL_KEY, RETAINED_BY_KEY, RETAINED_FOR_KEY, RETENTION_TAG_KEYS, retentionOf, retentionTags } from './retention-tags';
 
 /** The fields of an instance or a cluster retention needs, whichever it is. */
 interface Described {
@@ -63,13 +63,17 @@ export class RdsRetention implements ResourceRetention {
     if (!found) return undefined;
     const current = retentionOf(found.tags);
     if (current?.retainedBy === runId) return this.view(found);
-    await this.tag(found, retentionTags(until, runId, 'replaced'));
-    return this.view({ ...found, tags: [...found.tags, ...retentionTags(until, runId, 'replaced')] });
+    const tags = retentionTags(until, runId, 'replaced', this.opts.database);
+    await this.tag(found, tags);
+    return this.view({ ...found, tags: [...found.tags, ...tags] });
   }
 
   async releaseReplaced(runId: string): Promise<void> {
-    const found = await this.find(this.opts.sourceId);
-    if (!found || tagRecord(found.tags)[RETAINED_BY_KEY] !== runId) return;
+    const keptBy = (d: Described | undefined): d is Described => d !== undefined && tagRecord(d.tags)[RETAINED_BY_KEY] === runId && this.isOurs(d) && retentionOf(d.tags)?.role === 'replaced';
+    const configured = await this.find(this.opts.sourceId);
+    // rewind.yml may name the successor by now: then the replaced one is found by its tags.
+    const found = keptBy(configured) ? configured : (await this.describeAll()).find(keptBy);
+    if (!found) return;
     try {
       await this.rds.send(new RemoveTagsFromResourceCommand({ ResourceName: this.arnOf(found), TagKeys: [...RETENTION_TAG_KEYS] }));
     } catch (err) {
@@ -87,7 +91,7 @@ export class RdsRetention implements ResourceRetention {
       });
     }
     if (retentionOf(found.tags)?.retainedBy === runId) return this.view(found);
-    const tags = retentionTags(until, runId, 'restored');
+    const tags = retentionTags(until, runId, 'restored', this.opts.database);
     await this.tag(found, tags);
     return this.view({ ...found, tags: [...found.tags, ...tags] });
   }
@@ -153,7 +157,8 @@ export class RdsRetention implements ResourceRetention {
   private isOurs(d: Described): boolean {
     const r = retentionOf(d.tags);
     if (!r) return false;
-    if (r.role === 'replaced') return d.id === this.opts.sourceId;
+    // By id while rewind.yml still names it; by the tag once rewind.yml names its successor.
+    if (r.role === 'replaced') return d.id === this.opts.sourceId || tagRecord(d.tags)[RETAINED_FOR_KEY] === this.opts.database;
     return tagRecord(d.tags)['rewind-database'] === this.opts.database;
   }
 

@@ -15,6 +15,7 @@ describe('AWS path: retention of replaced instances', () => {
   let clock = Date.now();
   let service: RetentionService;
   const deletes = () => w.rds.server.calls.filter((c) => c.action.startsWith('Delete'));
+  const tagsOf = (id: string) => Object.fromEntries(((w.rds.instanceFields(id)?.TagList ?? []) as { Key: string; Value: string }[]).map((t) => [t.Key, t.Value]));
 
   beforeAll(async () => {
     w = await startAwsWorld();
@@ -104,4 +105,19 @@ describe('AWS path: retention of replaced instances', () => {
     // a second click finds nothing left to delete
     await expect(service.approveDeletion({ database: 'orders', id: 'orders' }, 'U0APPROVER1')).rejects.toMatchObject({ code: 'RETAINED_NOT_FOUND' });
   });
+
+  it('still finds a replaced database after rewind.yml names its successor as the source, and only for its own database', async () => {
+    addSourceInstance(w.rds, 'billing');
+    const before = w.register('billing', { provider: 'rds-instance', source: { instanceId: 'billing', region: 'eu-west-1' } }).providers.retention as ResourceRetention;
+    await before.retainReplaced('r-billing1', new Date(Date.now() - HOUR));
+    expect(tagsOf('billing')).toMatchObject({ 'rewind-retained-role': 'replaced', 'rewind-retained-for': 'billing' });
+    // as SOURCE_REPLACED advises: rewind.yml now names the restored database
+    const after = w.register('billing', { provider: 'rds-instance', source: { instanceId: 'billing-dr-billing1', region: 'eu-west-1' } }).providers.retention as ResourceRetention;
+    expect((await after.listRetained()).map((r) => [r.id, r.role, r.retainedBy])).toEqual([['billing', 'replaced', 'r-billing1']]);
+    expect((await retention.listRetained()).map((r) => r.id)).not.toContain('billing');
+    // back in service: every retention tag comes off, the one naming the database too
+    await after.releaseReplaced('r-billing1');
+    expect(Object.keys(tagsOf('billing')).filter((k) => k.startsWith('rewind-'))).toEqual([]);
+  });
 });
+
