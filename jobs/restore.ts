@@ -2,13 +2,8 @@ import { DISCARD_PENDING, type ProviderResolver, type ResourceRef } from '../src
 import type { Run } from '../src/recovery/run';
 import type { StepProcessor } from '../src/recovery/step-processor';
 import { compensationPending } from '../src/recovery/cutover-rollback';
-import { RewindError } from '../src/recovery/errors';
+import { RewindError, retryAfterMsOf } from '../src/recovery/errors';
 import { restoreName } from './restore-target';
-
-function retryAfterOf(err: RewindError): number {
-  const ms = err.detail?.retryAfterMs;
-  return typeof ms === 'number' && ms >= 0 ? ms : 30_000;
-}
 
 interface IntendedRestore {
   name: string;
@@ -57,7 +52,7 @@ export function restoreProcessor(providers: ProviderResolver, nameSuffix = 'dr')
         await source.discard(ref);
       } catch (err) {
         // A copy still being created (or changing) is waited for, not given up on after a few quick rounds.
-        if (err instanceof RewindError && err.code === DISCARD_PENDING) throw compensationPending(err.userMessage, retryAfterOf(err));
+        if (err instanceof RewindError && err.code === DISCARD_PENDING) throw compensationPending(err.userMessage, retryAfterMsOf(err) ?? 30_000);
         throw err;
       }
     },

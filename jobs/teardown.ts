@@ -1,12 +1,7 @@
 import { DISCARD_PENDING, type ProviderResolver } from '../src/providers/ports';
-import { RewindError } from '../src/recovery/errors';
+import { RewindError, retryAfterMsOf } from '../src/recovery/errors';
 import type { StepProcessor } from '../src/recovery/step-processor';
 import { restoredRef } from './restore-target';
-
-function retryAfterOf(err: RewindError): number | undefined {
-  const ms = err.detail?.retryAfterMs;
-  return typeof ms === 'number' && ms >= 0 ? ms : undefined;
-}
 
 /**
  * Discards the restored sandbox (drills). Idempotent: a missing resource is success. A sandbox
@@ -25,7 +20,7 @@ export function teardownProcessor(providers: ProviderResolver): StepProcessor {
         await providers(ctx.run.database).source.discard(ref);
       } catch (err) {
         if (!(err instanceof RewindError) || err.code !== DISCARD_PENDING) throw err;
-        return { type: 'wait', retryAfterMs: retryAfterOf(err), detail: `Waiting until the sandbox ${ref.id} can be deleted: ${err.userMessage}` };
+        return { type: 'wait', retryAfterMs: retryAfterMsOf(err), detail: `Waiting until the sandbox ${ref.id} can be deleted: ${err.userMessage}` };
       }
       return { type: 'done', output: { discarded: ref.id }, detail: `${ref.id} removed` };
     },

@@ -101,7 +101,7 @@ function approversOf(db: DatabaseAccess, incidentCommander: string | undefined, 
 }
 
 /** "<@U1>", "<@U1> or <@U2>", "<@U1>, <@U2> or 3 others". */
-function people(ids: readonly string[]): string {
+export function people(ids: readonly string[]): string {
   const unique = [...new Set(ids)];
   if (unique.length === 0) return 'whoever maintains rewind.yml';
   const shown = unique.slice(0, 3).map((u) => `<@${u}>`);

@@ -1,4 +1,4 @@
-import { RewindError } from './errors';
+import { RewindError, retryAfterMsOf } from './errors';
 import type { Run, Step } from './run';
 import type { ProcessorRegistry } from './step-processor';
 
@@ -100,6 +100,5 @@ export function compensationPending(detail: string, retryAfterMs: number): Rewin
 
 export function pendingDelayOf(err: unknown): number | undefined {
   if (!(err instanceof RewindError) || err.code !== COMPENSATION_PENDING) return undefined;
-  const ms = err.detail?.retryAfterMs;
-  return typeof ms === 'number' && ms >= 0 ? ms : 5_000;
+  return retryAfterMsOf(err) ?? 5_000;
 }

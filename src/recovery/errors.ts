@@ -31,3 +31,9 @@ export function toErrorRecord(err: unknown): ErrorRecord {
   const message = err instanceof Error ? err.message : String(err);
   return { code: 'UNEXPECTED', message: `Unexpected error: ${message}`, retryable: true };
 }
+
+/** When a "not yet" error asks to be looked at again (its `detail.retryAfterMs`), if it says. */
+export function retryAfterMsOf(err: RewindError): number | undefined {
+  const ms = err.detail?.retryAfterMs;
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= 0 ? ms : undefined;
+}

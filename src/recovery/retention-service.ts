@@ -1,4 +1,4 @@
-import type { ProviderResolver, RetainedResource } from '../providers/ports';
+import type { ProviderResolver, ResourceRetention, RetainedResource } from '../providers/ports';
 import { RewindError } from './errors';
 
 /** A retained resource of one configured database. */
@@ -85,18 +85,8 @@ export class RetentionService {
    * Like a deletion, it is looked up again and must still carry Rewind's tags.
    */
   async keep(resource: { database: string; id: string }, actor: string): Promise<{ kept: RetainedEntry; previousUntil: Date }> {
-    const retention = this.o.providers(resource.database).retention;
-    const until = this.keepUntil(resource.database);
-    if (!retention || !until) {
-      throw new RewindError({ code: 'NO_RETENTION', userMessage: `${resource.database} keeps no replaced databases, so there is nothing of it to keep.` });
-    }
-    const found = (await retention.listRetained()).find((r) => r.id === resource.id);
-    if (!found) {
-      throw new RewindError({
-        code: 'RETAINED_NOT_FOUND',
-        userMessage: `${resource.id} is not kept by Rewind for ${resource.database} any more (it has no Rewind retention tags, or it was deleted). Nothing was changed.`,
-      });
-    }
+    const { retention, found } = await this.lookUp(resource, 'changed');
+    const until = new Date(this.now().getTime() + retention.retainForMs);
     const detail = { database: resource.database, provider: found.provider, id: found.id, role: found.role, previousUntil: found.retainUntil.toISOString(), retainUntil: until.toISOString() };
     // As for a deletion: the person's decision is on the audit trail before the provider is called.
     await this.o.audit({ actor, action: 'retention.keep_approved', runId: found.retainedBy, detail });
@@ -116,27 +106,11 @@ export class RetentionService {
    * resource is looked up again by database and id, and must be retained by Rewind and due.
    */
   async approveDeletion(resource: { database: string; id: string }, actor: string): Promise<{ deleted: RetainedEntry; finalSnapshot?: string }> {
-    const retention = this.o.providers(resource.database).retention;
-    if (!retention) {
-      throw new RewindError({ code: 'NO_RETENTION', userMessage: `${resource.database} keeps no replaced databases, so there is nothing of it to delete.` });
-    }
-    const found = (await retention.listRetained()).find((r) => r.id === resource.id);
-    if (!found) {
-      throw new RewindError({
-        code: 'RETAINED_NOT_FOUND',
-        userMessage: `${resource.id} is not kept by Rewind for ${resource.database} (it has no Rewind retention tags, or it was deleted already). Nothing was deleted.`,
-      });
-    }
+    const { retention, found } = await this.lookUp(resource, 'deleted');
     const entry: RetainedEntry = { ...found, database: resource.database };
     const now = this.now();
     if (found.retainUntil.getTime() > now.getTime()) {
       throw new RewindError({ code: 'RETENTION_NOT_OVER', userMessage: `${found.id} is kept until ${found.retainUntil.toISOString()}; it cannot be deleted before then. Nothing was deleted.` });
-    }
-    if (found.deletionProtection) {
-      throw new RewindError({
-        code: 'DELETE_PROTECTED',
-        userMessage: `${found.id} has deletion protection on, so Rewind will not delete it. Turn deletion protection off in the AWS console (or with the AWS CLI) and approve again.`,
-      });
     }
     const detail = { database: entry.database, provider: entry.provider, id: entry.id, role: entry.role, retainUntil: entry.retainUntil.toISOString() };
     await this.o.audit({ actor, action: 'retention.deletion_approved', runId: entry.retainedBy, detail });
@@ -149,5 +123,21 @@ export class RetentionService {
       await this.o.audit({ actor: 'rewind', action: 'retention.deletion_failed', runId: entry.retainedBy, detail: { ...detail, approvedBy: actor, error: message } });
       throw err;
     }
+  }
+
+  /** The resource as its provider lists it now (button values are untrusted, tags may have changed). */
+  private async lookUp(resource: { database: string; id: string }, nothingWas: 'deleted' | 'changed'): Promise<{ retention: ResourceRetention; found: RetainedResource }> {
+    const retention = this.o.providers(resource.database).retention;
+    if (!retention) {
+      throw new RewindError({ code: 'NO_RETENTION', userMessage: `${resource.database} keeps no replaced databases, so there is nothing of it to decide about. Nothing was ${nothingWas}.` });
+    }
+    const found = (await retention.listRetained()).find((r) => r.id === resource.id);
+    if (!found) {
+      throw new RewindError({
+        code: 'RETAINED_NOT_FOUND',
+        userMessage: `${resource.id} is not kept by Rewind for ${resource.database} any more (it has no Rewind retention tags, or it was deleted). Nothing was ${nothingWas}.`,
+      });
+    }
+    return { retention, found };
   }
 }

@@ -1,4 +1,4 @@
-import { needsTypedConfirmation } from '../recovery/approval-policy';
+import { needsTypedConfirmation, people } from '../recovery/approval-policy';
 import { currentGate, isCutoverGate } from '../recovery/gates';
 import type { Run } from '../recovery/run';
 import { dataLossStatement, describeTarget } from '../recovery/target-time';
@@ -91,6 +91,5 @@ function whoCanApprove(run: Run, ctx: GateContext): string {
   if (others.length === 0) {
     return `Nobody else can approve: ${run.database} follows the two-person rule and ${mention(requester)} started this run. Name another incident commander with \`/dr ic @someone\`, or add an approver to rewind.yml; otherwise abort it.`;
   }
-  const names = others.slice(0, LIST_MAX).map(mention).join(', ');
-  return `${names} can approve (not ${mention(requester)}, who started it: ${run.database} follows the two-person rule).`;
+  return `${people(others)} can approve (not ${mention(requester)}, who started it: ${run.database} follows the two-person rule).`;
 }

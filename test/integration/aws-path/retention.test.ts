@@ -74,13 +74,18 @@ describe('AWS path: retention of replaced instances', () => {
       await expect(service.approveDeletion({ database: 'orders', id }, 'U0APPROVER1')).rejects.toMatchObject({ code: 'RETAINED_NOT_FOUND' });
       await expect(retention.deleteRetained({ provider: 'aws-rds-instance', id }, new Date(clock))).rejects.toMatchObject({ code: 'DELETE_REFUSED' });
     }
+    expect(events).toEqual([]);
     // the replaced production instance has deletion protection (copied from reality): refused, not forced
     await expect(service.approveDeletion({ database: 'orders', id: 'orders' }, 'U0APPROVER1')).rejects.toMatchObject({
       code: 'DELETE_PROTECTED',
-      userMessage: expect.stringContaining('Turn deletion protection off'),
+      userMessage: expect.stringContaining('turn it off (aws rds modify-db-instance --db-instance-identifier orders --no-deletion-protection) and approve the deletion again'),
     });
     expect(deletes()).toEqual([]);
-    expect(events).toEqual([]);
+    // the click is on the trail, and so is why nothing happened
+    expect(events.map((e) => [e.action, e.actor])).toEqual([
+      ['retention.deletion_approved', 'U0APPROVER1'],
+      ['retention.deletion_failed', 'rewind'],
+    ]);
   });
 
   it('deletes only after a recorded click, keeping a final snapshot', async () => {
@@ -99,9 +104,11 @@ describe('AWS path: retention of replaced instances', () => {
     const trail = await auditTrail(w.h.pool, 'r-cutover1');
     expect(trail.map((e) => [e.action, e.actor])).toEqual([
       ['retention.deletion_approved', 'U0APPROVER1'],
+      ['retention.deletion_failed', 'rewind'],
+      ['retention.deletion_approved', 'U0APPROVER1'],
       ['retention.deleted', 'rewind'],
     ]);
-    expect(trail[1]?.detail).toMatchObject({ approvedBy: 'U0APPROVER1', id: 'orders', finalSnapshot: res.finalSnapshot });
+    expect(trail[3]?.detail).toMatchObject({ approvedBy: 'U0APPROVER1', id: 'orders', finalSnapshot: res.finalSnapshot });
     // a second click finds nothing left to delete
     await expect(service.approveDeletion({ database: 'orders', id: 'orders' }, 'U0APPROVER1')).rejects.toMatchObject({ code: 'RETAINED_NOT_FOUND' });
   });

@@ -219,10 +219,11 @@ describe('retention prompts that stop standing', () => {
       const m = prompt();
       return m && messageText(m).includes('The last click did not go through') && m;
     }, 'the failure on the prompt');
-    expect(messageText(failed)).toContain('deletion protection on');
+    expect(messageText(failed)).toContain('has deletion protection on, so Rewind will not delete it. If it really should go, turn it off (aws rds modify-db-instance --db-instance-identifier prod-db-01 --no-deletion-protection)');
     expect(buttonLabels(failed)).toEqual(['Delete prod-db-01…', 'Keep 3d more']);
     expect(rds.server.calls.filter((c) => c.action.startsWith('Delete'))).toEqual([]);
-    expect((await h.audit('retention.deletion_approved'))).toEqual([]);
+    expect((await h.audit('retention.deletion_approved')).map((e) => e.actor)).toEqual([APPROVER]);
+    expect((await h.audit('retention.deletion_failed')).map((e) => e.detail.code ?? e.detail.error)).toEqual([expect.stringContaining('deletion protection on')]);
   });
 
   it("asks in the database's channel when the run's channel is archived", async () => {
