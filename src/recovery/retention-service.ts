@@ -6,6 +6,13 @@ export interface RetainedEntry extends RetainedResource {
   database: string;
 }
 
+/** Which retained resource a decision is about; `asked` is the retention a question was asked about, when there was one. */
+export interface RetainedRef {
+  database: string;
+  id: string;
+  asked?: { retainUntil: Date; retainedBy: string };
+}
+
 /** One append-only audit row; the composition root writes it to the store's audit trail. */
 export interface RetentionAuditEvent {
   actor: string;
@@ -84,7 +91,7 @@ export class RetentionService {
    * Keeps a retained resource for another retention period, on a person's decision (audited).
    * Like a deletion, it is looked up again and must still carry Rewind's tags.
    */
-  async keep(resource: { database: string; id: string }, actor: string): Promise<{ kept: RetainedEntry; previousUntil: Date }> {
+  async keep(resource: RetainedRef, actor: string): Promise<{ kept: RetainedEntry; previousUntil: Date }> {
     const { retention, found } = await this.lookUp(resource, 'changed');
     const until = new Date(this.now().getTime() + retention.retainForMs);
     const detail = { database: resource.database, provider: found.provider, id: found.id, role: found.role, previousUntil: found.retainUntil.toISOString(), retainUntil: until.toISOString() };
@@ -105,7 +112,7 @@ export class RetentionService {
    * Deletes one retained resource on a person's decision. The button's values are untrusted: the
    * resource is looked up again by database and id, and must be retained by Rewind and due.
    */
-  async approveDeletion(resource: { database: string; id: string }, actor: string): Promise<{ deleted: RetainedEntry; finalSnapshot?: string }> {
+  async approveDeletion(resource: RetainedRef, actor: string): Promise<{ deleted: RetainedEntry; finalSnapshot?: string }> {
     const { retention, found } = await this.lookUp(resource, 'deleted');
     const entry: RetainedEntry = { ...found, database: resource.database };
     const now = this.now();
@@ -126,7 +133,7 @@ export class RetentionService {
   }
 
   /** The resource as its provider lists it now (button values are untrusted, tags may have changed). */
-  private async lookUp(resource: { database: string; id: string }, nothingWas: 'deleted' | 'changed'): Promise<{ retention: ResourceRetention; found: RetainedResource }> {
+  private async lookUp(resource: RetainedRef, nothingWas: 'deleted' | 'changed'): Promise<{ retention: ResourceRetention; found: RetainedResource }> {
     const retention = this.o.providers(resource.database).retention;
     if (!retention) {
       throw new RewindError({ code: 'NO_RETENTION', userMessage: `${resource.database} keeps no replaced databases, so there is nothing of it to decide about. Nothing was ${nothingWas}.` });
@@ -136,6 +143,13 @@ export class RetentionService {
       throw new RewindError({
         code: 'RETAINED_NOT_FOUND',
         userMessage: `${resource.id} is not kept by Rewind for ${resource.database} any more (it has no Rewind retention tags, or it was deleted). Nothing was ${nothingWas}.`,
+      });
+    }
+    const asked = resource.asked;
+    if (asked && (asked.retainUntil.getTime() !== found.retainUntil.getTime() || asked.retainedBy !== found.retainedBy)) {
+      throw new RewindError({
+        code: 'RETENTION_CHANGED',
+        userMessage: `${found.id}'s retention changed after Rewind asked (it is now kept until ${found.retainUntil.toISOString()} for run ${found.retainedBy}), so this question no longer stands. Nothing was ${nothingWas}; Rewind asks again when that time passes.`,
       });
     }
     return { retention, found };

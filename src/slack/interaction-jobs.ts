@@ -52,7 +52,7 @@ export async function runClickJob(svc: SlackServices, job: ClickJob): Promise<vo
     reply = await decide(svc, who, job);
   } catch (err) {
     svc.warn({ action: job.action, err: (err as Error).message }, 'a click failed unexpectedly');
-    reply = { text: `❌ That click failed unexpectedly (${(err as Error).message.slice(0, 200)}). Check the run's live message before trying again.` };
+    reply = { text: `❌ That click failed unexpectedly (${(err as Error).message.slice(0, 200)}). Check the message you clicked before trying again: part of it may have happened.` };
   }
   if (reply) await sendReply(svc, who, reply);
 }

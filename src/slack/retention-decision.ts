@@ -2,6 +2,7 @@ import { markReplacedDeletion, settleReplacedDeletion } from '../persistence/run
 import { mayDecideRetention } from '../recovery/approval-policy';
 import { RewindError } from '../recovery/errors';
 import type { RetentionPrompt } from '../recovery/retention-prompt';
+import type { RetainedRef } from '../recovery/retention-service';
 import { databaseOf } from './channel-context';
 import { ACTION, parseRetentionValue } from './ids';
 import { escapeClip, mention } from './mrkdwn';
@@ -63,7 +64,7 @@ async function deleteIt(svc: SlackServices, deps: RetentionDeps, p: RetentionPro
     return failed(svc, deps, p, err, 'deleted');
   }
   try {
-    const { finalSnapshot } = await deps.service.approveDeletion({ database: p.database, id: p.resourceId }, user);
+    const { finalSnapshot } = await deps.service.approveDeletion(refOf(p), user);
     if (replaced) await settleReplacedDeletion(svc.pool, p.retainedBy, { deleted: true, ...(finalSnapshot ? { finalSnapshot } : {}) });
     const prompt = await settle(deps, p, 'deleted', finalSnapshot ? { finalSnapshot } : {});
     return { prompt, reply: `🗑️ Deleting ${p.resourceId}${finalSnapshot ? `; its final snapshot is ${finalSnapshot}` : ''}.` };
@@ -79,7 +80,7 @@ async function deleteIt(svc: SlackServices, deps: RetentionDeps, p: RetentionPro
 
 async function keepIt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt, user: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
   try {
-    const { kept } = await deps.service.keep({ database: p.database, id: p.resourceId }, user);
+    const { kept } = await deps.service.keep(refOf(p), user);
     const prompt = await settle(deps, p, 'kept', { keptUntil: kept.retainUntil.toISOString() });
     return { prompt, reply: `📌 ${p.resourceId} is kept until ${kept.retainUntil.toISOString()}; Rewind asks again then.` };
   } catch (err) {
@@ -92,9 +93,14 @@ async function failed(svc: SlackServices, deps: RetentionDeps, p: RetentionPromp
   if (!(err instanceof RewindError)) svc.warn({ prompt: p.id, err: (err as Error).message }, `a retention decision failed unexpectedly; nothing was ${verb}`);
   const message =
     err instanceof RewindError ? err.userMessage : `Rewind could not carry it out (an unexpected ${(err as Error).name ?? 'error'}; the log has the details). Nothing was ${verb}; click again.`;
-  const gone = err instanceof RewindError && err.code === 'RETAINED_NOT_FOUND';
+  const gone = err instanceof RewindError && (err.code === 'RETAINED_NOT_FOUND' || err.code === 'RETENTION_CHANGED');
   const prompt = gone ? await settle(deps, p, 'gone', { note: message }) : await settle(deps, p, 'open', { error: message });
   return { prompt, reply: `${p.resourceId} was not ${verb}: ${message}` };
+}
+
+/** The resource, and the retention the question was asked about (a decision on a stale question is refused). */
+function refOf(p: RetentionPrompt): RetainedRef {
+  return { database: p.database, id: p.resourceId, asked: { retainUntil: p.retainUntil, retainedBy: p.retainedBy } };
 }
 
 async function settle(deps: RetentionDeps, p: RetentionPrompt, to: RetentionPrompt['status'], outcome: RetentionPrompt['outcome']): Promise<RetentionPrompt> {

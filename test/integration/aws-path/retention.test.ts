@@ -1,6 +1,6 @@
 import { appendAudit, auditTrail } from '../../../src/persistence/audit-log';
 import type { ResourceRetention } from '../../../src/providers/ports';
-import { RetentionService, type RetentionAuditEvent } from '../../../src/recovery/retention-service';
+import { RetentionService, type RetainedRef, type RetentionAuditEvent } from '../../../src/recovery/retention-service';
 import { addSourceInstance } from '../providers/aws/rds-fixtures';
 import { startAwsWorld, type AwsWorld } from './aws-world';
 
@@ -111,6 +111,28 @@ describe('AWS path: retention of replaced instances', () => {
     expect(trail[3]?.detail).toMatchObject({ approvedBy: 'U0APPROVER1', id: 'orders', finalSnapshot: res.finalSnapshot });
     // a second click finds nothing left to delete
     await expect(service.approveDeletion({ database: 'orders', id: 'orders' }, 'U0APPROVER1')).rejects.toMatchObject({ code: 'RETAINED_NOT_FOUND' });
+  });
+
+  it('refuses a decision about a retention that has changed since the question was asked', async () => {
+    addSourceInstance(w.rds, 'ledger');
+    const ledger = w.register('ledger', { provider: 'rds-instance', source: { instanceId: 'ledger', region: 'eu-west-1' } }).providers.retention as ResourceRetention;
+    const asked = new Date(Date.now() - 2 * HOUR);
+    await ledger.retainReplaced('r-ledger1', asked);
+    const fields = w.rds.instanceFields('ledger');
+    if (fields) fields.DeletionProtection = false;
+    const ledgerService = new RetentionService({ databases: ['ledger'], providers: (db) => w.providers.get(db) as never, audit: async (e) => void events.push(e), now: () => new Date() });
+    // a newer run kept it again meanwhile
+    await ledger.releaseReplaced('r-ledger1');
+    await ledger.retainReplaced('r-ledger2', new Date(Date.now() - HOUR));
+    const before = events.length;
+    for (const decide of [(r: RetainedRef) => ledgerService.keep(r, 'U0APPROVER1'), (r: RetainedRef) => ledgerService.approveDeletion(r, 'U0APPROVER1')]) {
+      await expect(decide({ database: 'ledger', id: 'ledger', asked: { retainUntil: asked, retainedBy: 'r-ledger1' } })).rejects.toMatchObject({
+        code: 'RETENTION_CHANGED',
+        userMessage: expect.stringContaining('for run r-ledger2), so this question no longer stands'),
+      });
+    }
+    expect(events.length).toBe(before);
+    expect(deletes().filter((c) => c.params.DBInstanceIdentifier === 'ledger')).toEqual([]);
   });
 
   it('still finds a replaced database after rewind.yml names its successor as the source, and only for its own database', async () => {

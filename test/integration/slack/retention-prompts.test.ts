@@ -254,6 +254,22 @@ describe('retention prompts that stop standing', () => {
     expect(h.slack.slack.messages(CHANNEL).filter((m) => messageText(m).includes('Delete prod-db-01-dr-r8?'))).toHaveLength(1);
   });
 
+  it('refuses a decision on a question whose retention changed since, and asks about the new one', async () => {
+    const first = new Date(Date.now() - 2 * HOUR);
+    const tags = [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-9', 'rewind-database': 'prod-db-01' }), ...retained(first, 'r-9', 'restored')];
+    rds.addInstance('prod-db-01-dr-r9', { Engine: 'postgres', TagList: tags });
+    const asked = await waitFor(() => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete prod-db-01-dr-r9?')), 'the question');
+    // someone moved its retention by hand (to a time that has also passed) before anyone clicked
+    const later = new Date(Date.now() - HOUR);
+    for (const t of tags) if (t.Key === 'rewind-retain-until') t.Value = later.toISOString();
+    await h.click(IC, asked, ACTION.keepRetained, BLOCK.retentionActions);
+    // refused as stale (or, if the periodic check got there first, as no longer standing): either way nothing is kept longer
+    await waitFor(() => /retention changed after Rewind asked|nothing to decide about/.test(h.lastEphemeralText(IC)), 'the refusal');
+    expect(tags.find((t) => t.Key === 'rewind-retain-until')?.Value).toBe(later.toISOString());
+    await waitFor(() => messageText(h.slack.slack.message(CHANNEL, asked.ts)).includes('Nothing to decide any more'), 'the old question closed');
+    await waitFor(() => h.slack.slack.messages(CHANNEL).filter((m) => messageText(m).includes('Delete prod-db-01-dr-r9?')).length === 2, 'the new question');
+  });
+
   it('reopens a decision that was interrupted, and closes a question whose resource is no longer kept', async () => {
     // a worker that died while carrying out a click leaves the prompt "deciding"
     await h.pool.query(`UPDATE retention_prompts SET status = 'deciding', decided_by = $1, updated_at = now() - interval '11 minutes' WHERE resource_id = 'prod-db-01'`, [APPROVER]);
