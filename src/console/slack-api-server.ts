@@ -53,6 +53,8 @@ export class FakeSlack {
   private readonly failures = new Map<string, InjectedFailure[]>();
   private server?: Server;
   private baseUrl?: string;
+  private readonly appTokens = new Set<string>();
+  private socketModeUrl?: () => string;
 
   constructor(opts: FakeSlackOptions = {}) {
     this.now = opts.now ?? Date.now;
@@ -142,6 +144,15 @@ export class FakeSlack {
     return message;
   }
 
+  /**
+   * Enables Socket Mode: `apps.connections.open` with `appToken` (xapp-…) answers a fresh URL from
+   * `url` (a SocketModeServer's). Bot tokens are refused there, as Slack refuses them.
+   */
+  enableSocketMode(appToken: string, url: () => string): void {
+    this.appTokens.add(appToken);
+    this.socketModeUrl = url;
+  }
+
   /** Makes the next call of `method` fail as given; queued failures are used in order. */
   failNext(method: string, failure: InjectedFailure): void {
     const queue = this.failures.get(method) ?? [];
@@ -166,6 +177,7 @@ export class FakeSlack {
   }
 
   private run(method: string, args: Args, token: string | undefined): Record<string, unknown> {
+    if (method === 'apps.connections.open') return this.openSocketConnection(token);
     const handler = METHODS[method];
     if (!handler) throw new SlackApiError('unknown_method', { extra: { req_method: method } });
     if (token === undefined || token === '') throw new SlackApiError('not_authed');
@@ -184,6 +196,13 @@ export class FakeSlack {
       caller,
       now: this.now,
     });
+  }
+
+  private openSocketConnection(token: string | undefined): Record<string, unknown> {
+    if (token === undefined || token === '') throw new SlackApiError('not_authed');
+    if (!token.startsWith('xapp-')) throw new SlackApiError('not_allowed_token_type');
+    if (!this.appTokens.has(token) || !this.socketModeUrl) throw new SlackApiError('invalid_auth');
+    return { url: this.socketModeUrl() };
   }
 
   /** Serves one response URL POST. */

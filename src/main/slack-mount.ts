@@ -102,7 +102,9 @@ export async function mountSlack(http: Express, rt: Runtime, o: SlackMountOption
   const clientOptions = { ...(apiUrl ? { slackApiUrl: apiUrl } : {}), retryConfig: { retries: 0 }, rejectRateLimitedCalls: true };
   let app: App;
   if (appToken) {
-    app = new App({ receiver: new SocketModeReceiver({ appToken, logger }), token, clientOptions, logger });
+    // apps.connections.open is a Web API call too: it goes where the rest of the API does.
+    const receiver = new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions: apiUrl ? { slackApiUrl: apiUrl } : {} } });
+    app = new App({ receiver, token, clientOptions, logger });
     await app.start();
   } else {
     const receiver = new ExpressReceiver({ signingSecret: signingSecret as string, router: express.Router(), logger, processBeforeResponse: false });

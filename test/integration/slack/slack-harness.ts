@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { parseConfig } from '../../../src/config/load';
 import { ConsoleInteractions, type UiResult } from '../../../src/console/console-interactions';
-import { slashCommandForm } from '../../../src/console/interaction-payloads';
+import { blockActionsPayload, findButton, slashCommandForm } from '../../../src/console/interaction-payloads';
 import { slackSignatureHeaders } from '../../../src/console/signing';
 import type { SlackChannel, SlackUser } from '../../../src/console/slack-workspace';
 import type { AuditRow } from '../../../src/persistence/audit-log';
@@ -16,6 +16,7 @@ import { countingProviders, createProviderTables } from '../../support/counting-
 import { createTestDatabase, type TestDatabase } from '../../support/database';
 import { TEST_REDIS_URL } from '../../support/env';
 import { startFakeSlack, type FakeSlackOptions, type RunningFakeSlack, type SlackMessage } from '../../fakes/slack-api';
+import { FakeSocketMode, type Delivery } from '../../fakes/slack-socket-mode';
 import { waitFor as pollFor } from '../../support/wait';
 
 /**
@@ -25,6 +26,7 @@ import { waitFor as pollFor } from '../../support/wait';
  */
 
 export const SECRET = 'slack-test-signing-secret';
+export const APP_TOKEN = 'xapp-1-A0FAKEAPP01-1234567890-socketmodeappleveltoken';
 export const OPERATOR = 'U0OPERATOR1';
 export const OPERATOR2 = 'U0OPERATOR2';
 export const APPROVER = 'U0APPROVER1';
@@ -87,6 +89,12 @@ export interface SlackHarness {
   commandBody(user: string, text: string, channel?: string): string;
   /** POSTs `body` to /slack/events signed with `secret` at `atMs`. */
   postSigned(body: string, o?: { secret?: string; atMs?: number; headers?: Record<string, string> }): Promise<{ status: number; text: string }>;
+  /** With `socketMode`: Slack's side of the Socket Mode connection Rewind opened. */
+  socket?: FakeSocketMode;
+  /** A slash command delivered over Socket Mode, as Slack sends it there. */
+  socketCommand(user: string, text: string, channel?: string): Promise<Delivery>;
+  /** A button click delivered over Socket Mode. */
+  socketClick(user: string, message: SlackMessage, actionId: string, blockId?: string): Promise<Delivery>;
   close(): Promise<void>;
 }
 
@@ -96,7 +104,7 @@ export function waitFor<T>(check: () => Promise<T | undefined | false> | T | und
 }
 
 export async function startSlackHarness(
-  o: { mount?: SlackMountOptions; slack?: FakeSlackOptions; config?: string; providers?: (pool: Pool) => ProviderResolver } = {},
+  o: { mount?: SlackMountOptions; slack?: FakeSlackOptions; config?: string; providers?: (pool: Pool) => ProviderResolver; socketMode?: boolean } = {},
 ): Promise<SlackHarness> {
   const db: TestDatabase = await createTestDatabase('slack');
   const pool = new Pool({ connectionString: db.url, max: 5 });
@@ -117,6 +125,7 @@ export async function startSlackHarness(
       ],
     },
   });
+  const socket = o.socketMode ? await FakeSocketMode.start(slack.slack, APP_TOKEN) : undefined;
   const prefix = `rwslack${randomBytes(4).toString('hex')}`;
   let mounted: MountedSlack | undefined;
   const services = await startServices({
@@ -126,7 +135,7 @@ export async function startSlackHarness(
     worker: true,
     port: 0,
     mount: async (app, rt) => {
-      mounted = await mountSlack(app, rt, { token: slack.token, signingSecret: SECRET, apiUrl: slack.apiUrl, tickMs: 1000, ...o.mount });
+      mounted = await mountSlack(app, rt, { token: slack.token, signingSecret: SECRET, apiUrl: slack.apiUrl, tickMs: 1000, ...(socket ? { appToken: APP_TOKEN } : {}), ...o.mount });
       return mounted.stop;
     },
   });
@@ -207,8 +216,33 @@ export async function startSlackHarness(
       });
       return { status: res.status, text: await res.text() };
     },
+    socket,
+    socketCommand(user, text, channel = CHANNEL) {
+      if (!socket) throw new Error('start the harness with socketMode: true');
+      const form = new URLSearchParams(h.commandBody(user, text, channel));
+      return socket.send('slash_commands', Object.fromEntries(form));
+    },
+    socketClick(user, message, actionId, blockId = BLOCK.gateActions) {
+      if (!socket) throw new Error('start the harness with socketMode: true');
+      const ws = slack.slack.workspace;
+      const channel = ws.channel(message.channel) as SlackChannel;
+      const person = ws.user(user) as SlackUser;
+      const button = findButton(message.blocks, blockId, actionId);
+      if (!button) throw new Error(`no ${actionId} button in block ${blockId}`);
+      const payload = blockActionsPayload({
+        workspace: ws,
+        user: person,
+        source: { kind: 'message', channel, message },
+        button,
+        triggerId: slack.slack.createTriggerId(user),
+        responseUrl: slack.slack.createResponseUrl(channel.id, user, { original: { ts: message.ts, ephemeral: false } }),
+        actionTs: (Date.now() / 1000).toFixed(6),
+      });
+      return socket.send('interactive', payload);
+    },
     async close() {
       await services.stop();
+      await socket?.close();
       await slack.close();
       await pool.end();
       await db.drop();
