@@ -22,11 +22,19 @@ export function encodeModalMetadata(m: ModalMetadata): string {
 }
 
 export function parseModalMetadata(raw: unknown): ModalMetadata | undefined {
+  return parseChannelAndValue(raw, parseGateValue);
+}
+
+/**
+ * The private_metadata of Rewind's confirmation modals: `{ channel, value }` where value is a
+ * button value (untrusted, parsed by `parseValue`) and channel the conversation of the click.
+ */
+export function parseChannelAndValue<T>(raw: unknown, parseValue: (v: unknown) => T | undefined): { value: T; channel: string } | undefined {
   if (typeof raw !== 'string' || raw.length > 3000) return undefined;
   try {
     const o = JSON.parse(raw) as { channel?: unknown; value?: unknown };
-    const value = parseGateValue(o.value);
-    if (!value || typeof o.channel !== 'string' || !CHANNEL.test(o.channel)) return undefined;
+    const value = parseValue(o.value);
+    if (value === undefined || typeof o.channel !== 'string' || !CHANNEL.test(o.channel)) return undefined;
     return { value, channel: o.channel };
   } catch {
     return undefined;

@@ -1,4 +1,5 @@
 import type { RetentionPrompt } from '../recovery/retention-prompt';
+import { parseChannelAndValue } from './approval-modal';
 import { plain, section } from './blocks';
 import { ACTION, BLOCK, CALLBACK, encodeRetentionValue, parseRetentionValue } from './ids';
 import { escapeClip } from './mrkdwn';
@@ -13,18 +14,9 @@ export interface RetentionModalMetadata {
   channel: string;
 }
 
-const CHANNEL = /^[CGD][A-Z0-9]{6,}$/;
-
 export function parseRetentionModalMetadata(raw: unknown): RetentionModalMetadata | undefined {
-  if (typeof raw !== 'string' || raw.length > 500) return undefined;
-  try {
-    const o = JSON.parse(raw) as { channel?: unknown; value?: unknown };
-    const value = parseRetentionValue(o.value);
-    if (!value || typeof o.channel !== 'string' || !CHANNEL.test(o.channel)) return undefined;
-    return { promptId: value.promptId, channel: o.channel };
-  } catch {
-    return undefined;
-  }
+  const m = parseChannelAndValue(raw, parseRetentionValue);
+  return m && { promptId: m.value.promptId, channel: m.channel };
 }
 
 export function retentionDeletionView(p: RetentionPrompt, channel: string): Record<string, unknown> {

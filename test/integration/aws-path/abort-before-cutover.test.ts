@@ -51,6 +51,19 @@ describe('AWS path: aborting a production run before its cutover deletes the pro
     return { run, ended, copy: copyOf(run) };
   }
 
+  /** A production run aborted while its copy is still being created (and stays so until the test says otherwise). */
+  async function abortWhileCreating(database: string): Promise<{ run: Run; copy: string; refusedModifies: () => number }> {
+    registerInstance(database, `prod/${database}`);
+    const run = await w.start(database);
+    const copy = copyOf(run);
+    w.rds.scriptFor(copy, ['creating']);
+    const atRestoreGate = await w.drive(run, (r) => r.status === 'awaiting_approval');
+    await w.h.engine.approve({ runId: run.id, gate: String(atRestoreGate.steps[atRestoreGate.currentStep]?.params.gate), planHash: run.planHash, actor: APPROVER });
+    await pollFor(async () => (await w.h.store.getRun(run.id))?.steps.find((st) => st.kind === 'wait-available')?.startedAt, 'the run to wait for the copy');
+    await w.h.engine.abort(run.id, APPROVER, 'wrong target time');
+    return { run, copy, refusedModifies: () => callsOn(copy).filter((c) => c.action === 'ModifyDBInstance' && c.error === 'InvalidDBInstanceState').length };
+  }
+
   it('turns off the copied protection on the restored instance, deletes it, and ends aborted', async () => {
     registerInstance('orders', 'prod/orders');
     const { run, ended, copy } = await abortAtCutoverGate('orders');
@@ -93,15 +106,7 @@ describe('AWS path: aborting a production run before its cutover deletes the pro
   });
 
   it('waits for a copy that is still being created, however many rounds that takes, then deletes it and ends aborted', async () => {
-    registerInstance('orders-creating', 'prod/orders-creating');
-    const run = await w.start('orders-creating');
-    const copy = copyOf(run);
-    w.rds.scriptFor(copy, ['creating']); // creating until the test says otherwise
-    const atRestoreGate = await w.drive(run, (r) => r.status === 'awaiting_approval');
-    await w.h.engine.approve({ runId: run.id, gate: String(atRestoreGate.steps[atRestoreGate.currentStep]?.params.gate), planHash: run.planHash, actor: APPROVER });
-    await pollFor(async () => (await w.h.store.getRun(run.id))?.steps.find((st) => st.kind === 'wait-available')?.startedAt, 'the run to wait for the copy');
-    await w.h.engine.abort(run.id, APPROVER, 'wrong target time');
-    const refusedModifies = () => callsOn(copy).filter((c) => c.action === 'ModifyDBInstance' && c.error === 'InvalidDBInstanceState').length;
+    const { run, copy, refusedModifies } = await abortWhileCreating('orders-creating');
     // more rounds than an abort gives a failing compensation (5): the copy is busy, not broken
     await pollFor(() => refusedModifies() >= 8, 'eight rounds against the copy while it is creating');
     expect((await w.h.store.getRun(run.id))?.status).toBe('rolling_back');
@@ -113,15 +118,7 @@ describe('AWS path: aborting a production run before its cutover deletes the pro
   });
 
   it('keeps waiting through a transient error, and gives up (saying so) only when the abort has waited an hour', async () => {
-    registerInstance('orders-stuck', 'prod/orders-stuck');
-    const run = await w.start('orders-stuck');
-    const copy = copyOf(run);
-    w.rds.scriptFor(copy, ['creating']);
-    const atRestoreGate = await w.drive(run, (r) => r.status === 'awaiting_approval');
-    await w.h.engine.approve({ runId: run.id, gate: String(atRestoreGate.steps[atRestoreGate.currentStep]?.params.gate), planHash: run.planHash, actor: APPROVER });
-    await pollFor(async () => (await w.h.store.getRun(run.id))?.steps.find((st) => st.kind === 'wait-available')?.startedAt, 'the run to wait for the copy');
-    await w.h.engine.abort(run.id, APPROVER, 'wrong target time');
-    const refusedModifies = () => callsOn(copy).filter((c) => c.action === 'ModifyDBInstance' && c.error === 'InvalidDBInstanceState').length;
+    const { run, refusedModifies } = await abortWhileCreating('orders-stuck');
     await pollFor(() => refusedModifies() >= 6, 'six rounds against the creating copy');
     // one throttled call in the middle of the wait is a failure, not the end of the wait
     w.rds.server.failNext('DescribeDBInstances', 'Throttling', 'Rate exceeded');
