@@ -60,11 +60,17 @@ export function mayRollBack(user: string, run: Run, db: DatabaseAccess, incident
 }
 
 /**
- * Deleting a kept database, or keeping it longer, is decided like a rollback: by an approver of
- * the database or the incident commander of the channel where Rewind asked.
+ * What happens to a kept database once its retention is over. Deleting it is irreversible and
+ * comes days after the incident, so only rewind.yml's approvers decide it; keeping it longer is
+ * safe, so the incident commander of the channel where Rewind asked may decide that too.
  */
-export function mayDecideRetention(user: string, db: DatabaseAccess, resource: string, incidentCommander?: string): Decision {
-  if (db.approvers.includes(user) || (incidentCommander !== undefined && incidentCommander === user)) return ALLOWED;
+export function mayDecideRetention(user: string, db: DatabaseAccess, resource: string, action: 'delete' | 'keep', incidentCommander?: string): Decision {
+  if (db.approvers.includes(user)) return ALLOWED;
+  if (action === 'keep' && incidentCommander !== undefined && incidentCommander === user) return ALLOWED;
+  if (action === 'delete') {
+    const ask = db.approvers.length > 0 ? people(db.approvers) : `whoever maintains rewind.yml to add approvers for ${db.name}`;
+    return refuse(`Only approvers of ${db.name} listed in rewind.yml may delete ${resource}. Ask ${ask}${incidentCommander === user ? '; as incident commander you may keep it longer' : ''}.`);
+  }
   return refuse(`You are not an approver of ${db.name}, so you cannot decide what happens to ${resource}. Ask ${approversOf(db, incidentCommander, user)}.`);
 }
 

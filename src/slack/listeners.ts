@@ -163,7 +163,7 @@ async function openTypedRetentionDeletion(svc: SlackServices, who: Requester, ra
   const prompt = value ? await new PgRetentionPromptStore(svc.pool).get(value.promptId) : undefined;
   const db = prompt ? databaseOf(svc.config, prompt.database) : undefined;
   if (!prompt || !db?.production || prompt.status !== 'open') return false;
-  if (!mayDecideRetention(who.user, db, prompt.resourceId, await incidentCommander(svc, prompt.channel)).allowed) return false;
+  if (!mayDecideRetention(who.user, db, prompt.resourceId, 'delete', await incidentCommander(svc, prompt.channel)).allowed) return false;
   await openView(svc, who, retentionDeletionView(prompt, who.channel), triggerId, `Delete ${prompt.resourceId}…`);
   return true;
 }

@@ -37,7 +37,7 @@ export function renderRetentionPrompt(p: RetentionPrompt, o: RetentionRenderOpti
   if (p.status === 'open') {
     blocks.push(
       section(
-        `Its retention is over. Deleting it keeps a final snapshot first${p.role === 'replaced' ? ', and the cutover of that run can no longer be rolled back' : ''}. Rewind deletes nothing without a click here; approvers of ${db} and the channel's incident commander decide${o.production ? ` (${db} is production: deleting asks for the identifier to be typed)` : ''}.`,
+        `Its retention is over. Deleting it keeps a final snapshot first${p.role === 'replaced' ? ', and the cutover of that run can no longer be rolled back' : ''}. Rewind deletes nothing without a click here: approvers of ${db} decide (the channel's incident commander may also keep it longer)${o.production ? ` (${db} is production: deleting asks for the identifier to be typed)` : ''}.`,
       ),
       actions(
         [

@@ -14,8 +14,8 @@ export type RetentionAction = typeof ACTION.deleteRetained | typeof ACTION.keepR
 
 /**
  * A click on "Delete …" or "Keep … more" of a retention prompt, decided on the server. The button
- * names only the prompt; the clicker must be an approver of the database or the incident
- * commander of the prompt's channel, the prompt must still be open, and deleting a production
+ * names only the prompt; deleting is for the database's approvers, keeping longer also for the
+ * incident commander of the prompt's channel; the prompt must still be open, and deleting a production
  * database's original needs its identifier typed. The prompt is taken for this one decision
  * before anything is called, so two clicks never both act; the retention service then re-reads
  * the resource's tags (and, for a deletion, that it is due) right before acting. Refusals are
@@ -34,7 +34,7 @@ export async function decideRetention(svc: SlackServices, deps: RetentionDeps, w
   if (!db) {
     return refuse(`${prompt.database} is no longer in rewind.yml, so nobody may decide about ${prompt.resourceId} from Slack; nothing was changed. Add it back to rewind.yml, or delete ${prompt.resourceId} by hand.`, { code: 'DATABASE_NOT_CONFIGURED', prompt: prompt.id }, prompt.retainedBy);
   }
-  const decision = mayDecideRetention(who.user, db, resource, await incidentCommander(svc, prompt.channel));
+  const decision = mayDecideRetention(who.user, db, resource, action === ACTION.deleteRetained ? 'delete' : 'keep', await incidentCommander(svc, prompt.channel));
   if (!decision.allowed) return refuse(decision.reason, { code: 'NOT_ALLOWED', prompt: prompt.id }, prompt.retainedBy);
   if (prompt.status !== 'open') return { text: alreadyDecided(prompt) };
   if (action === ACTION.deleteRetained && db.production && !typedResourceMatches(typed ?? '', prompt.resourceId)) {

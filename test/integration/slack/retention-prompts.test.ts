@@ -1,5 +1,6 @@
 import { PgRetentionPromptStore } from '../../../src/persistence/retention-prompt-store';
 import { RdsRetention } from '../../../src/providers/aws/rds-retention';
+import { RETENTION_SCHEDULER_ID } from '../../../src/queue/slack-queues';
 import type { DatabaseProviders } from '../../../src/providers/ports';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/slack/ids';
 import { checkRetention } from '../../../src/slack/retention-check';
@@ -94,7 +95,7 @@ describe('retention prompts in Slack', () => {
       return rows.length > 0 && rows;
     }, 'the refusal');
     expect(refused).toMatchObject({ actor: STRANGER, runId: 'r-cutover-1', detail: { code: 'NOT_ALLOWED' } });
-    await waitFor(() => h.lastEphemeralText(STRANGER).includes('You are not an approver of prod-db-01'), 'the explanation');
+    await waitFor(() => h.lastEphemeralText(STRANGER).includes('Only approvers of prod-db-01 listed in rewind.yml may delete prod-db-01'), 'the explanation');
 
     await clickWith(APPROVER, message, ACTION.deleteRetained, '{"promptId":"999999"}');
     await waitFor(async () => (await h.audit('retention.decision_refused')).some((e) => e.actor === APPROVER && e.detail.code === 'BAD_BUTTON_VALUE'), 'the forged-button refusal');
@@ -127,8 +128,11 @@ describe('retention prompts in Slack', () => {
     expect(approved).toEqual([expect.objectContaining({ actor: APPROVER, runId: 'r-cutover-1' })]);
 
     // a second click on the old buttons (a stale client) changes nothing
+    await clickWith(APPROVER, message, ACTION.deleteRetained, value);
+    await waitFor(() => h.lastEphemeralText(APPROVER).includes('was deleted already'), 'the already-deleted answer');
+    // the incident commander may keep, not delete: refused before anything else
     await clickWith(IC, message, ACTION.deleteRetained, value);
-    await waitFor(() => h.lastEphemeralText(IC).includes('was deleted already'), 'the already-deleted answer');
+    await waitFor(() => h.lastEphemeralText(IC).includes('Only approvers of prod-db-01 listed in rewind.yml may delete prod-db-01'), 'the refusal');
     expect(deletes()).toHaveLength(1);
   });
 
@@ -227,14 +231,20 @@ describe('retention prompts that stop standing', () => {
   });
 
   it("asks in the database's channel when the run's channel is archived", async () => {
+    // checks by hand for this one: a periodic check between the steps below would see a half-built world
+    const queues = h.mounted.services.queues;
+    await queues.interactions.removeJobScheduler(RETENTION_SCHEDULER_ID);
+    await h.idle();
     const until = new Date(Date.now() - HOUR);
+    rds.addInstance('prod-db-01-dr-r7', { Engine: 'postgres', TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-7', 'rewind-database': 'prod-db-01' }), ...retained(until, 'r-7', 'restored')] });
     // the question was recorded for the run's channel, which Slack now refuses
     await new PgRetentionPromptStore(h.pool).open(
       { database: 'prod-db-01', provider: 'aws-rds-instance', id: 'prod-db-01-dr-r7', role: 'restored', retainUntil: until, retainedBy: 'r-7', deletionProtection: false },
       ELSEWHERE,
     );
     h.slack.slack.failNext('chat.postMessage', { error: 'is_archived' });
-    rds.addInstance('prod-db-01-dr-r7', { Engine: 'postgres', TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-7', 'rewind-database': 'prod-db-01' }), ...retained(until, 'r-7', 'restored')] });
+    await checkRetention(h.mounted.services, retentionDepsFrom(h.mounted.services));
+    await queues.scheduleRetentionCheck(300);
     const asked = await waitFor(() => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete prod-db-01-dr-r7?')), 'the question in the database\'s channel');
     expect(buttonLabels(asked)).toEqual(['Delete prod-db-01-dr-r7…', 'Keep 3d more']);
     const { rows } = await h.pool.query(`SELECT channel, message_ts FROM retention_prompts WHERE resource_id = 'prod-db-01-dr-r7'`);

@@ -103,13 +103,19 @@ describe('mayAbort and mayResume', () => {
 });
 
 describe('mayDecideRetention', () => {
-  it('lets approvers and the incident commander decide about a kept database, and names whom to ask otherwise', () => {
-    expect(mayDecideRetention(APPROVER, db(), 'prod-db-01 (prod-db-01)', IC)).toEqual({ allowed: true });
-    expect(mayDecideRetention(IC, db(), 'prod-db-01 (prod-db-01)', IC)).toEqual({ allowed: true });
-    expect(mayDecideRetention(OPERATOR, db(), 'old-db (prod-db-01)', IC)).toEqual({
+  it('lets only approvers delete a kept database, lets the incident commander keep it longer, and names whom to ask', () => {
+    expect(mayDecideRetention(APPROVER, db(), 'old-db', 'delete', IC)).toEqual({ allowed: true });
+    expect(mayDecideRetention(APPROVER, db(), 'old-db', 'keep', IC)).toEqual({ allowed: true });
+    expect(mayDecideRetention(IC, db(), 'old-db', 'keep', IC)).toEqual({ allowed: true });
+    expect(mayDecideRetention(IC, db(), 'old-db', 'delete', IC)).toEqual({
+      allowed: false,
+      reason: `Only approvers of prod-db-01 listed in rewind.yml may delete old-db. Ask <@${APPROVER}>; as incident commander you may keep it longer.`,
+    });
+    expect(mayDecideRetention(OPERATOR, db(), 'old-db (prod-db-01)', 'keep', IC)).toEqual({
       allowed: false,
       reason: expect.stringMatching(new RegExp(`^You are not an approver of prod-db-01, so you cannot decide what happens to old-db \\(prod-db-01\\)\\. Ask .*<@${APPROVER}>`)),
     });
-    expect(mayDecideRetention(IC, db(), 'old-db', undefined)).toMatchObject({ allowed: false });
+    expect(mayDecideRetention(IC, db(), 'old-db', 'keep', undefined)).toMatchObject({ allowed: false });
+    expect(mayDecideRetention(IC, db({ approvers: [] }), 'old-db', 'delete', IC)).toMatchObject({ reason: expect.stringContaining('whoever maintains rewind.yml to add approvers for prod-db-01') });
   });
 });
