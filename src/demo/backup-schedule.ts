@@ -6,7 +6,9 @@ export interface BackupScheduleOptions {
   cron: string;
   timezone: string;
   take: () => Promise<BackupInfo>;
-  onBackup?: (backup: BackupInfo) => void;
+  /** Called after each successful backup; a returned promise is awaited before the next backup. */
+  onBackup?: (backup: BackupInfo) => void | Promise<void>;
+  /** A failed backup (or a throwing onBackup). */
   onError?: (err: unknown) => void;
   now?: () => Date;
 }
@@ -31,6 +33,14 @@ export class BackupSchedule {
     return CronExpressionParser.parse(this.o.cron, { currentDate: now, tz: this.o.timezone }).next().toDate();
   }
 
+  /** Time between two scheduled backups, from the next two that the schedule fires. */
+  period(): number {
+    const now = this.o.now?.() ?? new Date();
+    const it = CronExpressionParser.parse(this.o.cron, { currentDate: now, tz: this.o.timezone });
+    const first = it.next().getTime();
+    return it.next().getTime() - first;
+  }
+
   start(): void {
     this.arm();
   }
@@ -40,7 +50,8 @@ export class BackupSchedule {
     if (this.running) return this.running;
     this.running = this.o
       .take()
-      .then((b) => this.o.onBackup?.(b), (err: unknown) => this.o.onError?.(err))
+      .then(async (b) => this.o.onBackup?.(b))
+      .catch((err: unknown) => this.o.onError?.(err))
       .finally(() => {
         this.running = undefined;
       });

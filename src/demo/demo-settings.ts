@@ -27,6 +27,8 @@ export interface DemoSettings {
   archiveTimeoutSec: number;
   /** Orders the demo dataset starts with. */
   seedOrders: number;
+  /** Valid base backups kept; older backups and the WAL only they needed are deleted. */
+  keepBackups: number;
 }
 
 export interface DemoVariable {
@@ -45,6 +47,7 @@ export const DEMO_VARIABLES: DemoVariable[] = [
   { name: 'REWIND_DEMO_WRITE_MS', default: '200', description: 'milliseconds between the write load\'s inserts' },
   { name: 'REWIND_DEMO_ARCHIVE_TIMEOUT', default: '10', description: 'archive_timeout of the source in seconds (how fresh "latest" is)' },
   { name: 'REWIND_DEMO_SEED_ORDERS', default: '5000', description: 'orders a new demo database starts with' },
+  { name: 'REWIND_DEMO_KEEP_BACKUPS', default: '6', description: 'base backups kept (3 h at one every 30 min); older ones and the WAL only they needed are deleted' },
   { name: 'DATABASE_URL', default: 'postgres://postgres@127.0.0.1:5432/rewind_demo', description: "Rewind's own store for the demo (created if missing; apart from an installation's default rewind database)" },
   { name: 'REDIS_URL', default: 'redis://127.0.0.1:6379', description: 'Redis for the step queue' },
 ];
@@ -74,6 +77,7 @@ export function demoSettings(env: Record<string, string | undefined>, repoRoot: 
   const writeIntervalMs = integer(env, 'REWIND_DEMO_WRITE_MS', 200, 10, 60_000, 'milliseconds', problems);
   const archiveTimeoutSec = integer(env, 'REWIND_DEMO_ARCHIVE_TIMEOUT', 10, 1, 3600, 'seconds', problems);
   const seedOrders = integer(env, 'REWIND_DEMO_SEED_ORDERS', 5000, 1, 10_000_000, 'a number of rows', problems);
+  const keepBackups = integer(env, 'REWIND_DEMO_KEEP_BACKUPS', 6, 1, 10_000, 'a number of backups', problems);
   const ports: Array<[string, number]> = [
     ['REWIND_DEMO_PORT', consolePort],
     ['REWIND_DEMO_BOT_PORT', botPort],
@@ -111,5 +115,6 @@ export function demoSettings(env: Record<string, string | undefined>, repoRoot: 
     writeIntervalMs,
     archiveTimeoutSec,
     seedOrders,
+    keepBackups,
   };
 }

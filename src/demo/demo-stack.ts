@@ -19,6 +19,7 @@ import { ensureDataset, sourceUrl } from './demo-dataset';
 import { acquireDemoLock } from './demo-lock';
 import { startDemoApp, type RunningDemoApp } from './demo-app';
 import { describeRestoredClusters, listRestoredClusters } from './demo-restores';
+import { DemoRetention, describeRetention } from './demo-retention';
 import { DEMO_CHANNEL, DEMO_PEOPLE, RESET_HINT, markDemoDir } from './demo-layout';
 import type { DemoSettings } from './demo-settings';
 import { prepareDemoSource } from './demo-source';
@@ -100,16 +101,22 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     const providers = providersFromConfig(dc.config);
     const provider = providers(DEMO_DATABASE).source as LocalPostgresRecoverySource;
     const cron = dc.db.source.backupSchedule ?? '*/30 * * * *';
+    // Prunes after each verified backup once Rewind's store is up (it tells whether a run is active).
+    const retention = new DemoRetention({ provider, archiveDir: dc.archiveDir, restoreRoot: dc.restoreRoot, database: DEMO_DATABASE, keep: s.keepBackups, say });
     const backups = new BackupSchedule({
       cron,
       timezone: dc.config.timezone,
       take: () => provider.takeBackup(),
-      onBackup: (b) => say(`✓ base backup ${b.id} (${((b.sizeBytes ?? 0) / 1e6).toFixed(0)} MB, ${b.valid ? 'verified' : `FAILED verification: ${b.note ?? ''}`})`),
+      onBackup: async (b) => {
+        say(`✓ base backup ${b.id} (${((b.sizeBytes ?? 0) / 1e6).toFixed(0)} MB, ${b.valid ? 'verified' : `FAILED verification: ${b.note ?? ''}`})`);
+        if (b.valid) await retention.prune();
+      },
       onError: (err) => say(`✗ base backup failed: ${err instanceof RewindError ? err.userMessage : (err as Error).message}`),
     });
     await backups.backupNow();
     backups.start();
     stack.push('the backup schedule', () => backups.stop());
+    say(describeRetention(s.keepBackups, backups.period(), cron));
     step();
 
     await writeFileAtomic(dc.connectionFile, `# The demo app's database; Rewind's cutover rewrites DATABASE_URL.\nDATABASE_URL=${sourceUrl(s.sourcePort, dc.database)}\n`);
@@ -158,6 +165,8 @@ export async function startDemo(o: DemoOptions): Promise<RunningDemo> {
     const botUrl = `http://127.0.0.1:${services.http.port}`;
     say(`✓ Rewind bot + worker ${botUrl} (/healthz, /metrics; log in ${shown(logFile)})`);
     for (const line of await abortLeftoverRuns(services.runtime, DEMO_DATABASE)) say(line);
+    retention.attachStore(services.runtime.pool);
+    await retention.prune();
     step();
     say(`✓ console ${consoleApp.url}`);
 

@@ -62,6 +62,17 @@ export class BackupCatalog {
     return updated;
   }
 
+  /** Drops the records of `ids` in one atomic write; returns the records that were there. */
+  async remove(ids: readonly string[]): Promise<BackupRecord[]> {
+    const gone = new Set(ids);
+    let removed: BackupRecord[] = [];
+    await this.mutate((cat) => {
+      removed = cat.backups.filter((b) => gone.has(b.id));
+      cat.backups = cat.backups.filter((b) => !gone.has(b.id));
+    });
+    return removed;
+  }
+
   private async read(): Promise<CatalogFile> {
     let text: string;
     try {

@@ -108,7 +108,8 @@ function sha256(data: Buffer): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
-async function directorySize(dir: string): Promise<number> {
+/** Bytes of the regular files under `dir`, recursively. */
+export async function directorySize(dir: string): Promise<number> {
   let total = 0;
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const path = join(dir, entry.name);

@@ -27,6 +27,7 @@ describe('npm run demo', () => {
     const out = demo.output();
     expect(out).toContain('demo source cluster created');
     expect(out).toMatch(/base backup base-\S+ \(\d+ MB, verified\)/);
+    expect(out).toContain('✓ keeping the newest 6 base backups (one every 30m, */30 * * * *: about 3h to restore into)');
     const suggested = /\/dr pitr demo-db (\S+)/.exec(out)?.[1];
     expect(suggested).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
     expect(Date.parse(suggested ?? '')).toBeLessThan(Date.now());

@@ -19,15 +19,18 @@ export interface LocalFixture {
   cleanup(): Promise<void>;
 }
 
-/** One archiving source cluster under a fresh temp dir, and a provider pointed at it. */
-export async function createFixture(label: string): Promise<LocalFixture> {
+/**
+ * One archiving source cluster under a fresh temp dir, and a provider pointed at it.
+ * `initdbArgs` e.g. `['--wal-segsize=1']` for the demo's 1 MB segments.
+ */
+export async function createFixture(label: string, opts: { initdbArgs?: string[] } = {}): Promise<LocalFixture> {
   const runner = new PgProcessRunner();
   const root = await mkdtemp(join(tmpdir(), `rw-${label}-`));
   await runner.ensureOwnedDir(root, 0o755);
   const archiveDir = join(root, 'archive');
   const backupDir = join(root, 'backups');
   const restoreRoot = join(root, 'restores');
-  const source = await SourceCluster.create({ runner, dataDir: join(root, 'source', 'data'), archiveDir, archiveTimeoutSec: 300 });
+  const source = await SourceCluster.create({ runner, dataDir: join(root, 'source', 'data'), archiveDir, archiveTimeoutSec: 300, ...(opts.initdbArgs ? { initdbArgs: opts.initdbArgs } : {}) });
   try {
     await source.start();
   } catch (err) {
