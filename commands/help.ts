@@ -6,11 +6,13 @@ import type { SlashCommand } from './types';
 /** The commands of `registry` that `user` may run in `channel`, each with an example they could run. */
 export function helpLines(registry: readonly SlashCommand[], user: string, config: RewindConfig, channel: string, incidentCommander: string | undefined): HelpLine[] {
   const lines: HelpLine[] = [];
+  // Examples name a database of this channel, even for commands that are not about one database.
+  const here = Object.values(config.databases).find((db) => !db.channels || db.channels.includes(channel))?.name;
   for (const { spec } of registry) {
     const databases = spec.scope === 'none' ? [] : databasesFor(user, spec.role, config, channel);
     const visible = spec.role === 'anyone' || (spec.role === 'approver' ? approvesHere(user, config, channel, incidentCommander) : databases.length > 0);
     if (!visible) continue;
-    lines.push({ name: spec.name, usage: spec.usage, summary: spec.summary, scope: spec.scope, databases, example: spec.example(databases[0]) });
+    lines.push({ name: spec.name, usage: spec.usage, summary: spec.summary, scope: spec.scope, databases, example: spec.example(databases[0] ?? here) });
   }
   return lines;
 }

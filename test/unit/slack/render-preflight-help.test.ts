@@ -70,4 +70,18 @@ databases:
     expect(stranger.text).not.toContain('/dr pitr');
     expect(JSON.stringify(stranger)).toContain('You are not an operator or approver of any database usable in this channel.');
   });
+
+  it('gives examples with a database of this channel, also for commands about no one database', () => {
+    const only = parseConfig(`
+databases:
+  demo-db:
+    provider: rds-instance
+    rto: 10m
+    rpo: 5m
+    operators: [${OPERATOR}]
+    source: { instanceId: demo-db, region: eu-central-1 }
+`);
+    const status = helpLines(COMMANDS, OPERATOR, only, 'C0INCIDENT1', undefined).find((l) => l.name === 'status');
+    expect(status?.example).toBe('/dr status demo-db');
+  });
 });
