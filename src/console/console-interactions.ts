@@ -1,3 +1,4 @@
+import { escapeCommandText } from './slack-escaping';
 import { ackJson, deliverToBot, describeFailure, SLACK_ACK_TIMEOUT_MS, type BotOutcome } from './bot-delivery';
 import {
   blockActionsPayload,
@@ -138,7 +139,7 @@ export class ConsoleInteractions {
     }
     const responseUrl = this.o.slack.createResponseUrl(channel.id, user.id);
     const triggerId = this.o.slack.createTriggerId(user.id);
-    const form = slashCommandForm({ workspace: this.o.slack.workspace, channel, user, command, text, responseUrl, triggerId });
+    const form = slashCommandForm({ workspace: this.o.slack.workspace, channel, user, command, text: escapeCommandText(text, this.o.slack.workspace), responseUrl, triggerId });
     const { outcome, failed } = await this.deliver(command, form);
     if (failed) return failed;
     // Slack shows a command's acknowledgement body as the reply (ephemeral unless in_channel).

@@ -24,7 +24,7 @@ export function setupComposer({ getCommand, send }) {
           'div',
           { class: 'slash-hint-row' },
           h('span', { class: 'slash-hint-command' }, command),
-          h('span', { class: 'slash-hint-usage' }, 'pitr | restore | drill | failover | status | help'),
+          h('span', { class: 'slash-hint-usage' }, 'pitr | restore | backups | status | abort | resume | ic | drill | drills | help'),
           h('span', { class: 'slash-hint-app' }, 'Rewind'),
         ),
       );
