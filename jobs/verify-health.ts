@@ -24,7 +24,7 @@ export function verifyHealthProcessor(providers: ProviderResolver): StepProcesso
       if (failed) {
         throw new RewindError({ code: 'HEALTH_CHECK_FAILED', userMessage: `Health check failed after cutover: ${failed}.`, retryable: true });
       }
-      return { type: 'done', output: { checks: results }, detail: `${results.length} health checks passed` };
+      return { type: 'done', output: { checks: results }, detail: `${results.length} health check${results.length === 1 ? '' : 's'} passed` };
     },
     async compensate(ctx) {
       if (!cutoverRollbackOf(ctx.run)) return;

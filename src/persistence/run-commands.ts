@@ -75,7 +75,7 @@ export async function abortRun(pool: Pool, scrub: Scrubber, runId: string, actor
     const run = await loadRun(db, runId, true);
     if (!run) throw notFound(runId);
     if ((!isActive(run.status) && run.status !== 'failed') || run.status === 'rolling_back') {
-      throw new RewindError({ code: 'RUN_NOT_ACTIVE', userMessage: `Run ${run.id} is already ${run.status.replace('_', ' ')}; there is nothing to abort.` });
+      throw new RewindError({ code: 'RUN_NOT_ACTIVE', userMessage: `Run ${run.id} has already ${run.status === 'rolling_back' ? 'been aborted and is rolling back' : run.status === 'aborted' ? 'been aborted' : run.status}; there is nothing to abort.` });
     }
     // Undoing a failed run acts on the database again: no other run may be using it meanwhile.
     if (run.status === 'failed') await retakeLock(db, run, 'aborting');

@@ -140,6 +140,6 @@ export function scenario(name: Scenario): { run: Run; now: Date } {
   approve(run, 5, 'cutover', IC, '10:24:00');
   done(run, 6, '10:24:00', '10:24:20', { detail: 'pgbouncer: now points at prod-db-01-dr-k3m9qz.abc.eu-central-1.rds.amazonaws.com:5432' });
   done(run, 7, '10:24:20', '10:24:45', { detail: 'app-secret: now points at prod-db-01-dr-k3m9qz.abc.eu-central-1.rds.amazonaws.com:5432' });
-  done(run, 8, '10:24:45', '10:26:30', { detail: '1 health checks passed' });
+  done(run, 8, '10:24:45', '10:26:30', { detail: '1 health check passed' });
   return { run: Object.assign(run, { status: 'succeeded', currentStep: 8, finishedAt: at('10:26:30'), updatedAt: at('10:26:30') }), now: at('10:40:00') };
 }

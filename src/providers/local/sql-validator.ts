@@ -1,3 +1,4 @@
+import { formatDuration } from '../../config/duration';
 import { Client, type ClientConfig } from 'pg';
 import type { CheckResult, Endpoint, RestoreTarget, Validator } from '../ports';
 
@@ -72,7 +73,7 @@ export class SqlValidator implements Validator {
     const { expect } = check;
     if ('maxAgeBeforeTarget' in expect) {
       const ref = await this.referenceTime(client, target);
-      const expected = `between ${new Date(ref.getTime() - expect.maxAgeBeforeTarget).toISOString()} and ${ref.toISOString()} (at most ${expect.maxAgeBeforeTarget} ms before the target)`;
+      const expected = `between ${new Date(ref.getTime() - expect.maxAgeBeforeTarget).toISOString()} and ${ref.toISOString()} (at most ${formatDuration(expect.maxAgeBeforeTarget)} before the target)`;
       if ('error' in got) return { name: check.name, passed: false, value: got.error, expected };
       const at = got.value instanceof Date ? got.value : typeof got.value === 'string' ? new Date(got.value) : undefined;
       if (!at || Number.isNaN(at.getTime())) return { name: check.name, passed: false, value: show(got.value), expected };

@@ -116,7 +116,7 @@ describe('/dr commands', () => {
     await h.waitForStatus(runId, 'aborted');
     const { rows } = await h.pool.query('SELECT discarded FROM test_resources WHERE run_id = $1', [runId]);
     expect(rows).toEqual([{ discarded: true }]);
-    expect(await reply(OPERATOR, `abort ${runId}`, 'nothing to abort')).toContain(`Run ${runId} is already aborted`);
+    expect(await reply(OPERATOR, `abort ${runId}`, 'nothing to abort')).toContain(`Run ${runId} has already been aborted`);
   });
 
   it('runs a request Slack retries only once', async () => {

@@ -69,7 +69,7 @@ describe('renderThreadEvent', () => {
 
   it('reports the end against the RTO', () => {
     expect(renderThreadEvent(scenario('succeeded').run, 'step.done', ctx)).toBe(
-      '✅ "Verify application health" done: 1 health checks passed\n🎉 PITR of prod-db-01 finished in 21m30s, within the 30m RTO.',
+      '✅ "Verify application health" done: 1 health check passed\n🎉 PITR of prod-db-01 finished in 21m30s, within the 30m RTO.',
     );
     expect(renderThreadEvent(scenario('succeeded').run, 'step.done', { rtoMs: 10 * 60_000 })).toContain('11m30s over the 10m RTO');
   });
