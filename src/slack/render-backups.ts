@@ -7,7 +7,7 @@ import { escapeClip } from './mrkdwn';
 
 /**
  * `/dr backups <db>`: the restorable window (and how far its newest point is behind now, against
- * the RPO), then the backups newest first with their age against the RPO. A backup that failed
+ * the RPO), then the backups newest first with what restoring one on its own would lose. A backup that failed
  * verification is marked and never offered as the one to use.
  */
 
@@ -20,7 +20,12 @@ export function renderBackups(database: string, desc: SourceDescription, rpoMs: 
   const backups = [...desc.backups].sort((a, b) => b.finishedAt.getTime() - a.finishedAt.getTime());
   const lines = backups.slice(0, MAX_LISTED).map((b) => {
     const age = now.getTime() - b.finishedAt.getTime();
-    const verdict = b.valid ? (age <= rpoMs ? 'within the RPO' : `${humanDuration(age - rpoMs)} older than the RPO`) : `❌ failed verification${b.note ? `: ${escapeClip(b.note, 200)}` : ''}; not usable`;
+    // A backup's age matters only when it is restored on its own; a PITR replays the WAL after it.
+    const verdict = b.valid
+      ? age <= rpoMs
+        ? 'restored on its own, within the RPO'
+        : `restored on its own, it would lose the last ${humanDuration(age)} (RPO ${formatDuration(rpoMs)}); \`latest\` or a time loses less`
+      : `❌ failed verification${b.note ? `: ${escapeClip(b.note, 200)}` : ''}; not usable`;
     return `• \`${escapeClip(b.id, 120)}\` · ${utcDateTime(b.finishedAt)} · ${humanDuration(age)} old · ${verdict}`;
   });
   if (backups.length > MAX_LISTED) lines.push(`…and ${backups.length - MAX_LISTED} older`);

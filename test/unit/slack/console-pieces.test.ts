@@ -66,6 +66,7 @@ describe('backups and status messages', () => {
     expect(text).toContain('Newest restorable point: ✅ 1m behind now, within the 5m RPO.');
     expect(text.indexOf('rds:prod-db-01-0`')).toBeLessThan(text.indexOf('rds:prod-db-01-2`'));
     expect(text).toContain('❌ failed verification: checksum mismatch; not usable');
+    expect(text).toContain('1h old · restored on its own, it would lose the last 1h (RPO 5m); `latest` or a time loses less');
     expect(text).toContain('…and 10 older');
     expect(text).toContain('/dr restore prod-db-01 &lt;backup-id&gt;');
     expect(text).not.toMatch(/<(?![@#!])/);
