@@ -78,7 +78,8 @@ function parseRelative(input: string, amount: string, now: Date): ParseTargetRes
   if (ms === undefined) {
     return fail('TARGET_BAD_DURATION', `${show(amount)} is not a duration. Write it like 15m, 2h, 90s or 1h30m, as in "1h30m ago".`);
   }
-  const at = new Date(now.getTime() - ms);
+  // "15m ago" means a whole second: down to the second, so the time shown is the time restored to.
+  const at = new Date(Math.floor((now.getTime() - ms) / 1000) * 1000);
   if (Number.isNaN(at.getTime())) return fail('TARGET_BAD_DURATION', `${show(input)} reaches back further than any backup; pick a time within the restorable window.`);
   return ok(at, input, now);
 }
