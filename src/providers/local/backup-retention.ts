@@ -82,7 +82,8 @@ export function planRetention(input: RetentionInput): RetentionPlan {
 
   const keptDirs = new Set(keep.map((b) => b.dir));
   const removeDirs = new Set<string>();
-  for (const b of removeBackups) if (isPlainName(b.dir) && !keptDirs.has(b.dir)) removeDirs.add(b.dir);
+  // Only what takeBaseBackup names: a catalog entry cannot point the prune at anything else.
+  for (const b of removeBackups) if (isPlainName(b.dir) && BACKUP_DIR.test(b.dir) && !keptDirs.has(b.dir)) removeDirs.add(b.dir);
   // Leftovers of an interrupted prune or a crashed backup: in no catalog record, and started
   // (by their name, to the second) before the oldest kept backup, so never a backup under way.
   const catalogued = new Set(all.map((b) => b.dir));
@@ -96,7 +97,11 @@ export function planRetention(input: RetentionInput): RetentionPlan {
 
   if (input.segSize === undefined) return { oldestKept, keep, removeBackups, removeDirs: [...removeDirs].sort(), removeWal: [] };
   const tli = oldestKept.timeline;
-  const cutoff = segmentNumber(parseLsn(oldestKept.startLsn), input.segSize);
+  // The lowest start of any kept backup on that timeline, not the oldest one's by wall clock: a
+  // clock stepped back could order them otherwise, and no kept backup may lose its WAL.
+  const starts = keep.filter((b) => b.timeline === tli).map((b) => parseLsn(b.startLsn));
+  const lowest = starts.reduce((a, b) => (b < a ? b : a), parseLsn(oldestKept.startLsn));
+  const cutoff = segmentNumber(lowest, input.segSize);
   const removeWal: string[] = [];
   for (const name of input.archiveFiles) {
     const m = WAL_FILE.exec(name);

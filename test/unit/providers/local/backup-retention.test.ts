@@ -122,6 +122,20 @@ describe('planRetention', () => {
     const plan = planRetention(input(evil, 3, []));
     expect(plan.removeBackups).toHaveLength(2);
     expect(plan.removeDirs).toEqual([]);
+    // a sibling that is not a backup directory (the catalog itself, say) is not deleted either
+    const sibling = planRetention(input([backup(1, 0x10, 0, { dir: 'catalog.json' }), ...five.slice(1)], 4, []));
+    expect(sibling.removeBackups).toHaveLength(1);
+    expect(sibling.removeDirs).toEqual([]);
+  });
+
+  it('keeps the WAL of every kept backup even when their clock order and WAL order disagree', () => {
+    // the clock stepped back: backup 4 finished "before" backup 3 by the clock, yet starts later in the WAL,
+    // and backup 3 (kept) starts in segment 0x30 while the oldest kept by the clock starts in 0x40
+    const skewed = [five[0], five[1], backup(3, 0x30, 100), backup(4, 0x40, 70), five[4]] as BackupRecord[];
+    const plan = planRetention(input(skewed, 3, segments));
+    expect(plan.keep.map((b) => b.startLsn).sort()).toEqual([five[4], skewed[2], skewed[3]].map((b) => b?.startLsn).sort());
+    expect(plan.removeWal).not.toContain('000000010000000000000030');
+    expect(plan.removeWal).toContain('00000001000000000000002F');
   });
 
   it('computes segment names across the 4 GB boundary of a 1 MB segment archive', () => {
