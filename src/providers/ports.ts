@@ -74,6 +74,8 @@ export interface RecoverySource {
 
 export const DISCARD_PENDING = 'DISCARD_PENDING';
 
+export const DELETE_OUTCOME_UNKNOWN = 'DELETE_OUTCOME_UNKNOWN';
+
 export interface CutoverRecord {
   kind: string;
   [key: string]: unknown;
@@ -152,7 +154,11 @@ export interface ResourceRetention {
   listRetained(): Promise<RetainedResource[]>;
   /** Moves a retained resource's retain-until to `until` (a person chose to keep it longer); refuses one without Rewind's tags. */
   extendRetention(resource: Pick<RetainedResource, 'id' | 'provider'>, until: Date): Promise<RetainedResource>;
-  /** Deletes one, after re-checking its tags and that it is due; keeps a final snapshot. */
+  /**
+   * Deletes one, after re-checking its tags and that it is due; keeps a final snapshot. Any error
+   * means nothing was deleted, except DELETE_OUTCOME_UNKNOWN: a delete call was made and its
+   * outcome is not known, or it was done in part (check the resource by hand).
+   */
   deleteRetained(resource: Pick<RetainedResource, 'id' | 'provider'>, now: Date): Promise<{ finalSnapshot?: string }>;
 }
 

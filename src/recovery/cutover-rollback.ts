@@ -63,7 +63,8 @@ export function replacedDeletionOf(run: Pick<Run, 'meta'>): ReplacedDeletion | u
 export function replacedDeletedMessage(run: Pick<Run, 'id' | 'database'>, d: ReplacedDeletion): string {
   const snapshot = d.finalSnapshot ? ` Its final snapshot ${d.finalSnapshot} holds it: \`/dr restore ${run.database} ${d.finalSnapshot}\` restores it into a new instance.` : '';
   const when = d.state === 'deleting' ? 'is being deleted' : 'was deleted';
-  return `The database the cutover of run ${run.id} replaced (${d.resource}) ${when} on ${d.requestedBy}'s decision after its retention, so this cutover can no longer be rolled back; nothing was changed.${snapshot}`;
+  const who = /^[UW][A-Z0-9]{6,}$/.test(d.requestedBy) ? `<@${d.requestedBy}>` : d.requestedBy;
+  return `The database the cutover of run ${run.id} replaced (${d.resource}) ${when} on ${who}'s decision after its retention, so this cutover can no longer be rolled back; nothing was changed.${snapshot}`;
 }
 
 type Role = 'undo' | 'redo' | undefined;

@@ -1,5 +1,8 @@
-import type { ProviderResolver, ResourceRetention, RetainedResource } from '../providers/ports';
+import { DELETE_OUTCOME_UNKNOWN, type ProviderResolver, type ResourceRetention, type RetainedResource } from '../providers/ports';
 import { RewindError } from './errors';
+
+/** approveDeletion's error when the resource was deleted but the audit row saying so could not be written. */
+export const DELETED_NOT_RECORDED = 'DELETED_NOT_RECORDED';
 
 /** A retained resource of one configured database. */
 export interface RetainedEntry extends RetainedResource {
@@ -121,15 +124,27 @@ export class RetentionService {
     }
     const detail = { database: entry.database, provider: entry.provider, id: entry.id, role: entry.role, retainUntil: entry.retainUntil.toISOString() };
     await this.o.audit({ actor, action: 'retention.deletion_approved', runId: entry.retainedBy, detail });
+    let finalSnapshot: string | undefined;
     try {
-      const { finalSnapshot } = await retention.deleteRetained(found, now);
-      await this.o.audit({ actor: 'rewind', action: 'retention.deleted', runId: entry.retainedBy, detail: { ...detail, approvedBy: actor, finalSnapshot } });
-      return { deleted: entry, finalSnapshot };
+      ({ finalSnapshot } = await retention.deleteRetained(found, now));
     } catch (err) {
       const message = err instanceof RewindError ? err.userMessage : (err as Error).message;
-      await this.o.audit({ actor: 'rewind', action: 'retention.deletion_failed', runId: entry.retainedBy, detail: { ...detail, approvedBy: actor, error: message } });
+      const unknown = err instanceof RewindError && err.code === DELETE_OUTCOME_UNKNOWN;
+      await this.o.audit({ actor: 'rewind', action: 'retention.deletion_failed', runId: entry.retainedBy, detail: { ...detail, approvedBy: actor, error: message, outcomeUnknown: unknown } });
       throw err;
     }
+    try {
+      await this.o.audit({ actor: 'rewind', action: 'retention.deleted', runId: entry.retainedBy, detail: { ...detail, approvedBy: actor, finalSnapshot } });
+    } catch (err) {
+      // Deleted all the same: said so, never taken for "nothing was deleted".
+      throw new RewindError({
+        code: DELETED_NOT_RECORDED,
+        userMessage: `${found.id} is being deleted${finalSnapshot ? ` (final snapshot ${finalSnapshot})` : ''}, but Rewind could not record that in its audit trail (${(err as Error).message.slice(0, 200)}).`,
+        detail: { ...(finalSnapshot ? { finalSnapshot } : {}) },
+        cause: err,
+      });
+    }
+    return { deleted: entry, finalSnapshot };
   }
 
   /** The resource as its provider lists it now (button values are untrusted, tags may have changed). */

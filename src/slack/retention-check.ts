@@ -1,6 +1,7 @@
 import type { RetentionPrompt } from '../recovery/retention-prompt';
 import type { RetainedEntry } from '../recovery/retention-service';
 import { databaseOf } from './channel-context';
+import { forgetDeletion } from './retention-decision';
 import { postPrompt, refreshPrompt, type RetentionDeps } from './retention-messages';
 import type { SlackServices } from './slack-services';
 
@@ -90,7 +91,8 @@ async function settleStale(svc: SlackServices, deps: RetentionDeps, p: Retention
     return stillDue ? undefined : deps.prompts.settle(p.id, 'open', 'gone', { note: 'Rewind no longer keeps it for deletion: it was deleted, put back in service, or its retention was changed outside Slack.' });
   }
   if (svc.now().getTime() - p.updatedAt.getTime() < STUCK_DECISION_MS) return undefined;
-  // An interrupted click: if the resource is still waiting, the question stands again.
+  // An interrupted click: if the resource is still waiting (so not deleted), the question stands again.
+  if (stillDue) await forgetDeletion(svc, p);
   return stillDue
     ? deps.prompts.settle(p.id, 'deciding', 'open', { error: 'the last decision was interrupted before it was carried out; nothing was deleted. Click again.' })
     : deps.prompts.settle(p.id, 'deciding', 'gone', { note: 'it is no longer kept for deletion; the decision that was being carried out was interrupted, so check the AWS console for what happened.' });

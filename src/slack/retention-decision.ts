@@ -2,7 +2,8 @@ import { markReplacedDeletion, settleReplacedDeletion } from '../persistence/run
 import { mayDecideRetention } from '../recovery/approval-policy';
 import { RewindError } from '../recovery/errors';
 import type { RetentionPrompt } from '../recovery/retention-prompt';
-import type { RetainedRef } from '../recovery/retention-service';
+import { DELETED_NOT_RECORDED, type RetainedRef } from '../recovery/retention-service';
+import { DELETE_OUTCOME_UNKNOWN } from '../providers/ports';
 import { databaseOf } from './channel-context';
 import { ACTION, parseRetentionValue } from './ids';
 import { escapeClip, mention } from './mrkdwn';
@@ -63,24 +64,49 @@ async function deleteIt(svc: SlackServices, deps: RetentionDeps, p: RetentionPro
   } catch (err) {
     return failed(svc, deps, p, err, 'deleted');
   }
+  let finalSnapshot: string | undefined;
+  let warning = '';
   try {
-    const { finalSnapshot } = await deps.service.approveDeletion(refOf(p), user);
-    if (replaced) await settleReplacedDeletion(svc.pool, p.retainedBy, { deleted: true, ...(finalSnapshot ? { finalSnapshot } : {}) });
-    const prompt = await settle(deps, p, 'deleted', finalSnapshot ? { finalSnapshot } : {});
-    return { prompt, reply: `🗑️ Deleting ${p.resourceId}${finalSnapshot ? `; its final snapshot is ${finalSnapshot}` : ''}.` };
+    ({ finalSnapshot } = await deps.service.approveDeletion(refOf(p), user));
   } catch (err) {
-    // Nothing was deleted: the cutover may be rolled back again.
-    if (replaced) {
-      await settleReplacedDeletion(svc.pool, p.retainedBy, { deleted: false }).catch((e: unknown) => svc.warn({ run: p.retainedBy, err: (e as Error).message }, 'could not clear a replaced-database deletion mark'));
-      await svc.queues.requestSync(p.retainedBy).catch(() => undefined);
+    if (err instanceof RewindError && err.code === DELETED_NOT_RECORDED) {
+      const snapshot = err.detail?.finalSnapshot;
+      finalSnapshot = typeof snapshot === 'string' ? snapshot : undefined;
+      warning = ` ⚠️ ${err.userMessage}`;
+      svc.warn({ prompt: p.id, err: err.userMessage }, 'a kept database was deleted but the audit row saying so was not written');
+    } else {
+      // Only when nothing was deleted may the cutover be rolled back again; an unknown outcome keeps it refused.
+      const unknown = err instanceof RewindError && err.code === DELETE_OUTCOME_UNKNOWN;
+      if (replaced && !unknown) await forgetDeletion(svc, p);
+      return failed(svc, deps, p, err, 'deleted');
     }
-    return failed(svc, deps, p, err, 'deleted');
+  }
+  if (replaced) {
+    // A failure here leaves the mark at "deleting", which still refuses a rollback: the safe side.
+    await settleReplacedDeletion(svc.pool, p.retainedBy, { deleted: true, ...(finalSnapshot ? { finalSnapshot } : {}) }).catch((e: unknown) =>
+      svc.warn({ run: p.retainedBy, err: (e as Error).message }, 'could not record a replaced database as deleted'),
+    );
+  }
+  const prompt = await settle(deps, p, 'deleted', finalSnapshot ? { finalSnapshot } : {});
+  return { prompt, reply: `🗑️ Deleting ${p.resourceId}${finalSnapshot ? `; its final snapshot is ${finalSnapshot}` : ''}.${warning}` };
+}
+
+/** The replaced database is still there: its cutover may be rolled back again. */
+export async function forgetDeletion(svc: Pick<SlackServices, 'pool' | 'queues' | 'warn'>, p: RetentionPrompt): Promise<void> {
+  if (p.role !== 'replaced') return;
+  try {
+    await settleReplacedDeletion(svc.pool, p.retainedBy, { deleted: false });
+    await svc.queues.requestSync(p.retainedBy).catch(() => undefined);
+  } catch (e) {
+    svc.warn({ run: p.retainedBy, err: (e as Error).message }, `could not clear the deletion mark of run ${p.retainedBy}: its cutover stays refused for rollback until a Keep click or the next retention check clears it`);
   }
 }
 
 async function keepIt(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt, user: string): Promise<{ prompt: RetentionPrompt; reply: string }> {
   try {
     const { kept } = await deps.service.keep(refOf(p), user);
+    // Kept, so still there: a mark left by an earlier delete that did not happen goes.
+    await forgetDeletion(svc, p);
     const prompt = await settle(deps, p, 'kept', { keptUntil: kept.retainUntil.toISOString() });
     return { prompt, reply: `📌 ${p.resourceId} is kept until ${kept.retainUntil.toISOString()}; Rewind asks again then.` };
   } catch (err) {

@@ -73,6 +73,7 @@ export class AwsQueryServer {
   private readonly throttles = new Map<string, number>();
   private readonly failures = new Map<string, FakeAwsError[]>();
   private readonly hooks = new Map<string, (() => void)[]>();
+  private readonly lostAnswers = new Map<string, FakeAwsError[]>();
 
   constructor(
     private readonly xmlns: string,
@@ -107,6 +108,11 @@ export class AwsQueryServer {
     this.failures.set(action, list);
   }
 
+  /** The next `action` is carried out, but its answer is this error (a 5xx after the work, a lost response). */
+  failAfterNext(action: string, code: string, message = `${code} (injected)`, status = 500): void {
+    this.lostAnswers.set(action, [...(this.lostAnswers.get(action) ?? []), new FakeAwsError(code, message, status)]);
+  }
+
   /** Runs `fn` once, just before the next `action` is handled. */
   beforeNext(action: string, fn: () => void): void {
     this.hooks.set(action, [...(this.hooks.get(action) ?? []), fn]);
@@ -139,6 +145,8 @@ export class AwsQueryServer {
       const handler = this.handlers[action];
       if (!handler) throw new FakeAwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
       const result = handler(params);
+      const lost = this.lostAnswers.get(action)?.shift();
+      if (lost) throw lost;
       const inner = Object.entries(result).map(([k, v]) => toXml(k, v, this.listMembers)).join('');
       const xml =
         `<${action}Response xmlns="${this.xmlns}"><${action}Result>${inner}</${action}Result>` +

@@ -58,6 +58,12 @@ function awsMessage(err: unknown): string {
   return text.length > 300 ? `${text.slice(0, 300)}…` : text;
 }
 
+/** RDS answered 4xx: it refused the request (throttling included), so nothing was done. */
+export function refusedByAws(err: unknown): boolean {
+  const status = httpStatus(err);
+  return status !== undefined && status >= 400 && status < 500;
+}
+
 function httpStatus(err: unknown): number | undefined {
   if (typeof err !== 'object' || err === null) return undefined;
   return (err as SdkErrorShape).$metadata?.httpStatusCode;

@@ -8,11 +8,11 @@ import {
   type RDSClient,
   type Tag,
 } from '@aws-sdk/client-rds';
-import type { ResourceRef, ResourceRetention, RetainedResource } from '../ports';
+import { DELETE_OUTCOME_UNKNOWN, type ResourceRef, type ResourceRetention, type RetainedResource } from '../ports';
 import { RewindError } from '../../recovery/errors';
 import { AURORA_CLUSTER_PROVIDER } from './aurora-cluster-source';
 import { rdsClientFrom, type AwsClientOptions } from './aws-client';
-import { isAwsError, toRewindError } from './aws-errors';
+import { isAwsError, refusedByAws, toRewindError } from './aws-errors';
 import { RDS_INSTANCE_PROVIDER } from './rds-instance-source';
 import { findCluster, findInstance } from './rds-lookup';
 import { ownership, tagRecord } from './rds-tags';
@@ -134,6 +134,8 @@ export class RdsRetention implements ResourceRetention {
     if (found.deletionProtection) throw protectedError(this.opts.kind, found.id);
     if (found.status === 'deleting') return {};
     const finalSnapshot = finalSnapshotName(found.id, now);
+    // Once any delete was accepted (an Aurora member), a later failure leaves it in part deleted.
+    let accepted = false;
     try {
       if (this.opts.kind === 'instance') {
         await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: found.id, SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }));
@@ -141,6 +143,7 @@ export class RdsRetention implements ResourceRetention {
         for (const member of found.members) {
           try {
             await this.rds.send(new DeleteDBInstanceCommand({ DBInstanceIdentifier: member }));
+            accepted = true;
           } catch (err) {
             if (!isAwsError(err, 'DBInstanceNotFound', 'InvalidDBInstanceState')) throw err;
           }
@@ -148,7 +151,15 @@ export class RdsRetention implements ResourceRetention {
         await this.rds.send(new DeleteDBClusterCommand({ DBClusterIdentifier: found.id, SkipFinalSnapshot: false, FinalDBSnapshotIdentifier: finalSnapshot }));
       }
     } catch (err) {
-      throw toRewindError(err, `delete ${this.opts.kind} ${found.id}`);
+      const failed = toRewindError(err, `delete ${this.opts.kind} ${found.id}`);
+      if (!accepted && refusedByAws(err)) throw failed;
+      throw new RewindError({
+        code: DELETE_OUTCOME_UNKNOWN,
+        userMessage: `Rewind asked RDS to delete ${this.opts.kind} ${found.id}${accepted ? ' (its instances are being deleted)' : ''}, and cannot tell whether it is being deleted: ${failed.userMessage} Look at ${found.id} in the AWS console before anything else; if it is still there and available, delete it again from here.`,
+        retryable: false,
+        detail: { id: found.id, finalSnapshot },
+        cause: err,
+      });
     }
     return { finalSnapshot };
   }

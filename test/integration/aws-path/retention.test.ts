@@ -148,5 +148,27 @@ describe('AWS path: retention of replaced instances', () => {
     await after.releaseReplaced('r-billing1');
     expect(Object.keys(tagsOf('billing')).filter((k) => k.startsWith('rewind-'))).toEqual([]);
   });
-});
 
+  it('says when it cannot tell whether a delete happened, and tells a refused delete apart', async () => {
+    const past = new Date(Date.now() - HOUR);
+    for (const id of ['lost-answer', 'throttled']) {
+      addSourceInstance(w.rds, id);
+      const fields = w.rds.instanceFields(id);
+      if (fields) fields.DeletionProtection = false;
+      const r = w.register(id, { provider: 'rds-instance', source: { instanceId: id, region: 'eu-west-1' } }).providers.retention as ResourceRetention;
+      await r.retainReplaced(`r-${id}`, past);
+    }
+    const retentionOf = (id: string) => w.providers.get(id)?.retention as ResourceRetention;
+    // RDS deletes, but the answer is a 500: nobody may take that for "nothing was deleted"
+    w.rds.server.failAfterNext('DeleteDBInstance', 'InternalFailure', 'We encountered an internal error. Please try again.');
+    await expect(retentionOf('lost-answer').deleteRetained({ provider: 'aws-rds-instance', id: 'lost-answer' }, new Date())).rejects.toMatchObject({
+      code: 'DELETE_OUTCOME_UNKNOWN',
+      userMessage: expect.stringContaining('cannot tell whether it is being deleted'),
+    });
+    expect(w.rds.instances.get('lost-answer')?.deleted).toBe(true);
+    // a throttled delete was refused by RDS: nothing happened, an ordinary (retryable) error
+    w.rds.server.throttle('DeleteDBInstance', 1);
+    await expect(retentionOf('throttled').deleteRetained({ provider: 'aws-rds-instance', id: 'throttled' }, new Date())).rejects.toMatchObject({ code: expect.not.stringMatching(/UNKNOWN/) });
+    expect(w.rds.instances.get('throttled')?.deleted ?? false).toBe(false);
+  });
+});

@@ -302,3 +302,52 @@ describe('retention prompts that stop standing', () => {
     expect(rds.server.calls.filter((c) => c.action.startsWith('Delete'))).toEqual([]);
   });
 });
+
+describe('a delete whose outcome Rewind cannot know', () => {
+  let h: SlackHarness;
+  let rds: FakeRds;
+
+  beforeAll(async () => {
+    rds = await FakeRds.start();
+    rds.addInstance('staging-db', { Engine: 'postgres', DeletionProtection: false, TagList: [] });
+    const aws = { region: 'eu-central-1', endpoint: rds.url, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake-secret' }, maxAttempts: 1 };
+    h = await startSlackHarness({
+      mount: { retentionCheckMs: 300 },
+      providers: (pool) => {
+        const plain = countingProviders(pool, { window: WINDOW });
+        const staging = { ...plain, retention: new RdsRetention({ rds: aws, kind: 'instance', sourceId: 'staging-db', database: 'staging-db', retainForMs: 72 * HOUR }) };
+        return (database) => (database === 'staging-db' ? staging : plain);
+      },
+    });
+  });
+  afterAll(async () => {
+    await h.close();
+    await rds.close();
+  });
+
+  it('keeps the cutover from being rolled back when RDS may have deleted the replaced database', async () => {
+    await h.command(OPERATOR, 'restore staging-db latest');
+    const run = await waitFor(async () => (await h.runs('staging-db'))[0], 'the run');
+    for (const label of ['Approve restore', 'Approve cutover']) {
+      const m = await waitFor(async () => {
+        const live = await h.liveMessage(run.id);
+        return live && buttonLabels(live).includes(label) && live;
+      }, `the "${label}" button`);
+      await h.click(label === 'Approve restore' ? IC : APPROVER, m, ACTION.approveGate);
+    }
+    await h.waitForStatus(run.id, 'succeeded');
+    const tags = rds.instanceFields('staging-db')?.TagList as { Key: string; Value: string }[];
+    for (const t of tags) if (t.Key === 'rewind-retain-until') t.Value = new Date(Date.now() - 60_000).toISOString();
+    const message = await waitFor(() => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete staging-db?')), 'the prompt');
+    // RDS takes the delete, but the answer is lost in a 500
+    rds.server.failAfterNext('DeleteDBInstance', 'InternalFailure', 'We encountered an internal error. Please try again.');
+    await h.click(APPROVER, message, ACTION.deleteRetained, BLOCK.retentionActions);
+    await waitFor(() => h.lastEphemeralText(APPROVER).includes('cannot tell whether it is being deleted'), () => `the uncertain answer (last: ${h.lastEphemeralText(APPROVER).slice(0, 300)}; audit: ${rds.server.mutatingCalls().map((c) => c.action + ':' + (c.error ?? 'ok')).join(',')})`);
+    expect(rds.instances.get('staging-db')?.deleted).toBe(true);
+    await expect(h.services.runtime.engine.rollbackCutover(run.id, APPROVER)).rejects.toMatchObject({ code: 'REPLACED_DATABASE_DELETED', userMessage: expect.stringContaining('(staging-db) is being deleted') });
+    await waitFor(async () => !buttonLabels(await h.liveMessage(run.id)).includes('Roll back cutover'), 'the rollback button to go');
+    // the next check no longer sees it (it is deleting): the question closes, the rollback stays refused
+    await waitFor(() => messageText(h.slack.slack.message(CHANNEL, message.ts)).includes('Nothing to decide any more'), 'the closed question');
+    expect((await h.services.runtime.store.getRun(run.id))?.status).toBe('succeeded');
+  });
+});
