@@ -83,16 +83,22 @@ export class PgRetentionPromptStore {
    */
   async exclusively<T>(fn: () => Promise<T>): Promise<T | undefined> {
     const client = await this.pool.connect();
+    // A session whose unlock failed still holds the lock: it must not go back to the pool, or
+    // every later check would find the lock taken and silently do nothing.
+    let unlocked = true;
     try {
       const { rows } = await client.query('SELECT pg_try_advisory_lock($1) AS ok', [RETENTION_CHECK_LOCK_KEY]);
       if (!rows[0]?.ok) return undefined;
       try {
         return await fn();
       } finally {
-        await client.query('SELECT pg_advisory_unlock($1)', [RETENTION_CHECK_LOCK_KEY]).catch(() => undefined);
+        unlocked = await client.query('SELECT pg_advisory_unlock($1) AS ok', [RETENTION_CHECK_LOCK_KEY]).then(
+          (r) => r.rows[0]?.ok === true,
+          () => false,
+        );
       }
     } finally {
-      client.release();
+      client.release(!unlocked);
     }
   }
 
