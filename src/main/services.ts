@@ -32,7 +32,15 @@ export async function startServices(o: ServiceOptions): Promise<Services> {
   const app = createHttpApp({ health: () => checkHealth({ pg: rt.pool, redis: rt.redis }), metrics: rt.metrics.registry });
   // With Slack configured, every process that changes runs (a worker too) feeds the live messages.
   const slackNotifier = rt.env.SLACK_BOT_TOKEN ? attachSlackNotifier(rt) : undefined;
-  const unmount = await o.mount?.(app, rt);
+  let unmount: void | (() => Promise<void>);
+  try {
+    unmount = await o.mount?.(app, rt);
+  } catch (err) {
+    // A start that fails leaves nothing running behind it.
+    await slackNotifier?.close().catch(() => undefined);
+    await rt.close().catch(() => undefined);
+    throw err;
+  }
   // Every process settles the drill runs it changes; workers also keep the drill schedulers in step with rewind.yml and run the drills queue.
   const drills: DrillHandle = o.worker ? startDrillWorker(rt) : attachDrills(rt);
   let worker: RunningWorker | undefined;

@@ -105,7 +105,15 @@ export async function mountSlack(http: Express, rt: Runtime, o: SlackMountOption
     // apps.connections.open is a Web API call too: it goes where the rest of the API does.
     const receiver = new SocketModeReceiver({ appToken, logger, installerOptions: { clientOptions: apiUrl ? { slackApiUrl: apiUrl } : {} } });
     app = new App({ receiver, token, clientOptions, logger });
-    await app.start();
+    try {
+      await app.start();
+    } catch (err) {
+      await receiver.stop().catch(() => undefined);
+      await workers.close();
+      workerConn.disconnect();
+      await producer.close();
+      throw socketModeRefused(err);
+    }
   } else {
     const receiver = new ExpressReceiver({ signingSecret: signingSecret as string, router: express.Router(), logger, processBeforeResponse: false });
     http.post(
@@ -130,6 +138,17 @@ export async function mountSlack(http: Express, rt: Runtime, o: SlackMountOption
       await producer.close();
     },
   };
+}
+
+/** Why Socket Mode could not connect, in words that say what to change. */
+function socketModeRefused(err: unknown): RewindError {
+  const code = (err as { data?: { error?: unknown } }).data?.error;
+  const error = typeof code === 'string' ? code : (err as Error).message;
+  const fix =
+    error === 'invalid_auth' || error === 'not_authed' || error === 'not_allowed_token_type'
+      ? 'SLACK_APP_TOKEN must be an app-level token (xapp-…) of this Slack app with the connections:write scope: Slack app settings → Basic Information → App-Level Tokens.'
+      : 'Check that Slack is reachable from here, or unset SLACK_APP_TOKEN to receive requests over HTTP on /slack/events instead.';
+  return new RewindError({ code: 'SLACK_SOCKET_MODE_FAILED', userMessage: `Slack refused the Socket Mode connection (${error}). ${fix}`, cause: err });
 }
 
 /** Mounts Slack when the environment configures it; otherwise says why /slack/events is not served. */

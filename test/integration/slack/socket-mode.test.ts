@@ -1,5 +1,12 @@
+import { parseConfig } from '../../../src/config/load';
+import { startServices } from '../../../src/main/services';
+import { mountSlack } from '../../../src/main/slack-mount';
 import { ACTION } from '../../../src/slack/ids';
-import { APPROVER, buttonLabels, CHANNEL, IC, messageText, OPERATOR, startSlackHarness, STRANGER, waitFor, type SlackHarness } from './slack-harness';
+import { startFakeSlack } from '../../fakes/slack-api';
+import { FakeSocketMode } from '../../fakes/slack-socket-mode';
+import { createTestDatabase } from '../../support/database';
+import { TEST_REDIS_URL } from '../../support/env';
+import { APP_TOKEN, APPROVER, buttonLabels, CHANNEL, CONFIG_YAML, IC, messageText, OPERATOR, startSlackHarness, STRANGER, waitFor, type SlackHarness } from './slack-harness';
 
 // Socket Mode (SLACK_APP_TOKEN): no public URL. Rewind opens the connection with the real SDK
 // (apps.connections.open on the fake Web API, then a WebSocket to the fake's Socket Mode side)
@@ -61,5 +68,32 @@ describe('Rewind over Socket Mode', () => {
     h.socket?.askToReconnect();
     await waitFor(() => h.slack.slack.calls('apps.connections.open').length > before && (h.socket?.connections ?? 0) >= 1, 'the new connection');
     await waitFor(async () => (await h.socketCommand(OPERATOR, 'help')).acked, 'a command on the new connection');
+  });
+});
+
+describe('Socket Mode with a token Slack refuses', () => {
+  it('does not start, and says which token to create where', async () => {
+    const db = await createTestDatabase('socketbad');
+    const slack = await startFakeSlack();
+    const socket = await FakeSocketMode.start(slack.slack, APP_TOKEN);
+    try {
+      await expect(
+        startServices({
+          env: { DATABASE_URL: db.url, REDIS_URL: TEST_REDIS_URL, LOG_LEVEL: 'silent', REWIND_QUEUE_PREFIX: `rwsock${Date.now()}` },
+          config: parseConfig(CONFIG_YAML),
+          worker: false,
+          port: 0,
+          mount: async (app, rt) => (await mountSlack(app, rt, { token: slack.token, appToken: 'xapp-1-A0FAKEAPP01-999-not-this-apps-token', apiUrl: slack.apiUrl })).stop,
+        }),
+      ).rejects.toMatchObject({
+        code: 'SLACK_SOCKET_MODE_FAILED',
+        userMessage: expect.stringContaining('Slack refused the Socket Mode connection (invalid_auth). SLACK_APP_TOKEN must be an app-level token'),
+      });
+      expect(socket.connections).toBe(0);
+    } finally {
+      await socket.close();
+      await slack.close();
+      await db.drop();
+    }
   });
 });
