@@ -38,8 +38,13 @@ export class DemoRetention {
     if (!this.store) return "Rewind's store is not up yet";
     const active = await activeRunFor(this.store, this.o.database);
     if (active) return `run ${active.id} of ${this.o.database} is ${active.status.replace('_', ' ')}`;
+    // A drill being aborted has let go of the database already, and may still be restoring.
+    const { rows } = await this.store.query(`SELECT id, status FROM runs WHERE database = $1 AND status IN ('planned', 'running', 'awaiting_approval', 'rolling_back') LIMIT 1`, [this.o.database]);
+    if (rows[0]) return `run ${String(rows[0].id)} of ${this.o.database} is ${String(rows[0].status).replace('_', ' ')}`;
     const recovering = await recoveringRestores(this.o.provider.runner, this.o.restoreRoot);
-    if (recovering.length > 0) return `restored cluster${recovering.length > 1 ? 's' : ''} ${recovering.join(', ')} still replaying WAL`;
+    if (recovering.length > 0) {
+      return `restored cluster${recovering.length > 1 ? 's' : ''} ${recovering.join(', ')} not finished (copying or replaying WAL; finish or /dr abort its run, or npm run demo -- --reset)`;
+    }
     return undefined;
   }
 

@@ -217,6 +217,12 @@ export async function recoveringRestores(runner: PgProcessRunner, restoreRoot: s
     }
     const marker = await inst.readMarker();
     if (!marker || marker === 'foreign') continue;
+    // Not yet available (copying a backup, or replaying, running or stopped): it still reads the
+    // archive, now or when its run is resumed.
+    if (marker.phase !== 'available') {
+      out.push(inst.name);
+      continue;
+    }
     if (!existsSync(join(inst.dataDir, 'recovery.signal'))) continue;
     if ((await pgCtlStatus(runner, inst.dataDir)) === 'running') out.push(inst.name);
   }

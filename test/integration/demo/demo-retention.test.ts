@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readdir, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Pool } from 'pg';
 import { DEMO_DATABASE } from '../../../src/demo/demo-config';
@@ -77,6 +77,15 @@ describe('demo backup retention', () => {
     expect(await activeRunFor(pool, DEMO_DATABASE)).toBeUndefined();
     await createRun(pool, (v) => v, { plan: buildRecoveryPlan({ database: 'other-db', cutovers: [], healthChecks: 0, validationChecks: 0 }, { kind: 'latest' }), requestedBy: 'U0TEST00001' });
     expect(await retention.busy()).toBeUndefined();
+
+    // A drill being aborted has let go of the database, yet may still be restoring: it counts.
+    const drill = await createRun(pool, (v) => v, { plan: buildRecoveryPlan({ database: DEMO_DATABASE, cutovers: [], healthChecks: 0, validationChecks: 0 }, { kind: 'latest' }), requestedBy: 'U0TEST00001' });
+    await pool.query(`DELETE FROM database_locks WHERE run_id = $1`, [drill.id]);
+    await pool.query(`UPDATE runs SET status = 'rolling_back' WHERE id = $1`, [drill.id]);
+    expect(await activeRunFor(pool, DEMO_DATABASE)).toBeUndefined();
+    expect(await retention.busy()).toBe(`run ${drill.id} of ${DEMO_DATABASE} is rolling back`);
+    await pool.query(`UPDATE runs SET status = 'aborted' WHERE id = $1`, [drill.id]);
+    expect(await retention.busy()).toBeUndefined();
   });
 
   it('deletes nothing while a restored cluster is still replaying WAL', async () => {
@@ -85,6 +94,12 @@ describe('demo backup retention', () => {
     expect(res.state).toBe('available');
     // Promoted: recovery.signal is gone and nothing reads the archive any more.
     expect(await recoveringRestores(fx.runner, fx.restoreRoot)).toEqual([]);
+    // A restore not yet available (still copying, or stopped mid-replay by a failed run) will read it.
+    const markerFile = join(fx.restoreRoot, 'replaying', 'rewind-restore.json');
+    const marker = await readFile(markerFile, 'utf8');
+    await writeFile(markerFile, marker.replace('"phase": "available"', '"phase": "copying"'));
+    expect(await recoveringRestores(fx.runner, fx.restoreRoot)).toEqual(['replaying']);
+    await writeFile(markerFile, marker);
     // A running restore with recovery.signal is one still in recovery.
     const signal = join(fx.restoreRoot, 'replaying', 'data', 'recovery.signal');
     await writeFile(signal, '');
@@ -92,7 +107,9 @@ describe('demo backup retention', () => {
       expect(await recoveringRestores(fx.runner, fx.restoreRoot)).toEqual(['replaying']);
       lines.length = 0;
       await retention.prune();
-      expect(lines).toEqual(['· old base backups not deleted now: restored cluster replaying still replaying WAL; trying again after the next backup']);
+      expect(lines).toEqual([
+        '· old base backups not deleted now: restored cluster replaying not finished (copying or replaying WAL; finish or /dr abort its run, or npm run demo -- --reset); trying again after the next backup',
+      ]);
       await unchanged();
     } finally {
       await fx.provider.discard(ref);
