@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { pgCtlStatus, type ClusterStatus, type PgProcessRunner } from '../providers/local/pg-process';
-import { RestoreInstance } from '../providers/local/restore-instance';
+import { restoredInstances } from '../providers/local/restore-instance';
 import { sourceUrl } from './demo-dataset';
 
 export interface RestoredCluster {
@@ -18,18 +16,8 @@ export interface RestoredCluster {
 
 /** The clusters Rewind restored under `restoreRoot` (only ones with its marker), oldest first. */
 export async function listRestoredClusters(runner: PgProcessRunner, restoreRoot: string): Promise<RestoredCluster[]> {
-  if (!existsSync(restoreRoot)) return [];
   const out: RestoredCluster[] = [];
-  for (const entry of await readdir(restoreRoot, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    let inst: RestoreInstance;
-    try {
-      inst = new RestoreInstance(restoreRoot, entry.name);
-    } catch {
-      continue;
-    }
-    const marker = await inst.readMarker();
-    if (!marker || marker === 'foreign') continue;
+  for (const { inst, marker } of await restoredInstances(restoreRoot)) {
     out.push({
       name: marker.name,
       dataDir: inst.dataDir,

@@ -5,7 +5,7 @@ import type { BackupCatalog, BackupRecord } from './backup-catalog';
 import { directorySize } from './base-backup';
 import { pgCtlStatus, type PgProcessRunner } from './pg-process';
 import { parseLsn, parseSegmentName, segmentNameForLsn, segmentNumber } from './pg-lsn';
-import { RestoreInstance } from './restore-instance';
+import { restoredInstances } from './restore-instance';
 
 /**
  * Retention for a local source's base backups and WAL archive: keep the newest N valid backups,
@@ -201,30 +201,16 @@ function missingAsEmpty(err: NodeJS.ErrnoException): string[] {
 }
 
 /**
- * Rewind's restored clusters under `restoreRoot` that are still recovering (running, with
- * recovery.signal in their data directory): they read base backups' WAL through restore_command.
+ * Rewind's restored clusters under `restoreRoot` that still need the archive: not yet available
+ * by their marker, or running with recovery.signal (they read WAL through restore_command).
  */
 export async function recoveringRestores(runner: PgProcessRunner, restoreRoot: string): Promise<string[]> {
-  if (!existsSync(restoreRoot)) return [];
   const out: string[] = [];
-  for (const entry of await readdir(restoreRoot, { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    let inst: RestoreInstance;
-    try {
-      inst = new RestoreInstance(restoreRoot, entry.name);
-    } catch {
-      continue;
-    }
-    const marker = await inst.readMarker();
-    if (!marker || marker === 'foreign') continue;
+  for (const { inst, marker } of await restoredInstances(restoreRoot)) {
     // Not yet available (copying a backup, or replaying, running or stopped): it still reads the
     // archive, now or when its run is resumed.
-    if (marker.phase !== 'available') {
-      out.push(inst.name);
-      continue;
-    }
-    if (!existsSync(join(inst.dataDir, 'recovery.signal'))) continue;
-    if ((await pgCtlStatus(runner, inst.dataDir)) === 'running') out.push(inst.name);
+    if (marker.phase !== 'available') out.push(inst.name);
+    else if (existsSync(join(inst.dataDir, 'recovery.signal')) && (await pgCtlStatus(runner, inst.dataDir)) === 'running') out.push(inst.name);
   }
   return out.sort();
 }

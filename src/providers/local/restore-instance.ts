@@ -209,3 +209,22 @@ async function emptyDir(dir: string): Promise<void> {
     else await rm(path, { force: true });
   }
 }
+
+/** Every cluster Rewind restored under `restoreRoot` (directories with its marker), in no order. */
+export async function restoredInstances(restoreRoot: string): Promise<Array<{ inst: RestoreInstance; marker: RestoreMarker }>> {
+  if (!existsSync(restoreRoot)) return [];
+  const out: Array<{ inst: RestoreInstance; marker: RestoreMarker }> = [];
+  for (const entry of await readdir(restoreRoot, { withFileTypes: true })) {
+    if (!entry.isDirectory()) continue;
+    let inst: RestoreInstance;
+    try {
+      inst = new RestoreInstance(restoreRoot, entry.name);
+    } catch {
+      continue;
+    }
+    const marker = await inst.readMarker();
+    if (marker && marker !== 'foreign') out.push({ inst, marker });
+  }
+  return out;
+}
+
