@@ -1,23 +1,14 @@
-import { PgRetentionPromptStore } from '../../../src/persistence/retention-prompt-store';
-import { RdsRetention } from '../../../src/providers/aws/rds-retention';
-import { RETENTION_SCHEDULER_ID } from '../../../src/queue/slack-queues';
-import type { DatabaseProviders } from '../../../src/providers/ports';
 import { ACTION, BLOCK, CALLBACK } from '../../../src/slack/ids';
-import { checkRetention } from '../../../src/slack/retention-check';
-import { retentionDepsFrom } from '../../../src/slack/retention-messages';
-import { FakeRds } from '../../fakes/aws-rds';
-import { countingProviders } from '../../support/counting-providers';
-import { APPROVER, buttonLabels, CHANNEL, ELSEWHERE, IC, messageText, OPERATOR, startSlackHarness, STRANGER, waitFor, WINDOW, type SlackHarness } from './slack-harness';
+import type { FakeRds } from '../../fakes/aws-rds';
+import { APPROVER, buttonLabels, CHANNEL, IC, messageText, STRANGER, waitFor, type SlackHarness } from './slack-harness';
+import { expireRetention, HOUR, retained, startRetentionWorld, succeededRestore, tagList, type RetentionWorld } from './retention-world';
 
 // Issue 6: when a kept database's retain-until passes, Rewind asks in the channel and deletes
 // nothing without a recorded click by someone who may decide — and never a resource without its tags.
-
-const HOUR = 3_600_000;
-const tagList = (tags: Record<string, string>) => Object.entries(tags).map(([Key, Value]) => ({ Key, Value }));
-const retained = (until: Date, runId: string, role: 'replaced' | 'restored', extra: Record<string, string> = {}) =>
-  tagList({ 'rewind-retain-until': until.toISOString(), 'rewind-retained-by': runId, 'rewind-retained-role': role, ...extra });
+// (What happens when a question stops standing, or a delete's outcome is unknown: retention-outcomes.test.ts.)
 
 describe('retention prompts in Slack', () => {
+  let world: RetentionWorld;
   let h: SlackHarness;
   let rds: FakeRds;
   const deletes = () => rds.server.calls.filter((c) => c.action.startsWith('Delete'));
@@ -36,39 +27,26 @@ describe('retention prompts in Slack', () => {
     h.console.run('action', { user, channel: m.channel, messageTs: m.ts, actionId, blockId: 'stale-block', value });
 
   beforeAll(async () => {
-    rds = await FakeRds.start();
     const past = new Date(Date.now() - 2 * HOUR);
-    // the database a cutover replaced (its run is not in this store: the database's channel is used)
-    rds.addInstance('prod-db-01', { Engine: 'postgres', DeletionProtection: false, TagList: [...tagList({ team: 'shop' }), ...retained(past, 'r-cutover-1', 'replaced')] });
-    // a restored copy whose cutover was rolled back
-    rds.addInstance('prod-db-01-dr-r2', {
-      Engine: 'postgres',
-      TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-rolled-2', 'rewind-database': 'prod-db-01' }), ...retained(past, 'r-rolled-2', 'restored')],
-    });
-    // not due yet, not Rewind's, or with Rewind-looking tags it did not write in full: never offered
-    rds.addInstance('staging-db', { Engine: 'postgres', TagList: retained(new Date(Date.now() + 10 * HOUR), 'r-3', 'replaced') });
-    rds.addInstance('someone-elses', { Engine: 'postgres', TagList: tagList({ team: 'shop' }) });
-    rds.addInstance('looks-restored', { Engine: 'postgres', TagList: retained(past, 'r-4', 'restored', { 'rewind-database': 'prod-db-01' }) });
-    const aws = { region: 'eu-central-1', endpoint: rds.url, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake-secret' }, maxAttempts: 1 };
-    h = await startSlackHarness({
-      mount: { retentionCheckMs: 300 },
-      providers: (pool) => {
-        const built = new Map<string, DatabaseProviders>();
-        return (database) => {
-          let p = built.get(database);
-          if (!p) {
-            p = { ...countingProviders(pool, { window: WINDOW }), retention: new RdsRetention({ rds: aws, kind: 'instance', sourceId: database, database, retainForMs: 72 * HOUR }) };
-            built.set(database, p);
-          }
-          return p;
-        };
+    world = await startRetentionWorld(
+      (fake) => {
+        // the database a cutover replaced (its run is not in this store: the database's channel is used)
+        fake.addInstance('prod-db-01', { Engine: 'postgres', DeletionProtection: false, TagList: [...tagList({ team: 'shop' }), ...retained(past, 'r-cutover-1', 'replaced')] });
+        // a restored copy whose cutover was rolled back
+        fake.addInstance('prod-db-01-dr-r2', {
+          Engine: 'postgres',
+          TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-rolled-2', 'rewind-database': 'prod-db-01' }), ...retained(past, 'r-rolled-2', 'restored')],
+        });
+        // not due yet, not Rewind's, or with Rewind-looking tags it did not write in full: never offered
+        fake.addInstance('staging-db', { Engine: 'postgres', TagList: retained(new Date(Date.now() + 10 * HOUR), 'r-3', 'replaced') });
+        fake.addInstance('someone-elses', { Engine: 'postgres', TagList: tagList({ team: 'shop' }) });
+        fake.addInstance('looks-restored', { Engine: 'postgres', TagList: retained(past, 'r-4', 'restored', { 'rewind-database': 'prod-db-01' }) });
       },
-    });
+      (database) => ({ sourceId: database, database }),
+    );
+    ({ h, rds } = world);
   });
-  afterAll(async () => {
-    await h.close();
-    await rds.close();
-  });
+  afterAll(async () => world.close());
 
   it('asks once per kept database whose retention is over, and deletes nothing by itself', async () => {
     await waitFor(() => prompts().length >= 2 && true, 'the retention prompts');
@@ -162,20 +140,9 @@ describe('retention prompts in Slack', () => {
 
   it('once the database a cutover replaced is deleted, that cutover can no longer be rolled back', async () => {
     // a real run of staging-db through both gates: its retain-old step tags staging-db as replaced
-    await h.command(OPERATOR, 'restore staging-db latest');
-    const run = await waitFor(async () => (await h.runs('staging-db'))[0], 'the run');
-    for (const label of ['Approve restore', 'Approve cutover']) {
-      const m = await waitFor(async () => {
-        const live = await h.liveMessage(run.id);
-        return live && buttonLabels(live).includes(label) && live;
-      }, `the "${label}" button`);
-      await h.click(label === 'Approve restore' ? IC : APPROVER, m, ACTION.approveGate);
-    }
-    await h.waitForStatus(run.id, 'succeeded');
-    const tags = rds.instanceFields('staging-db')?.TagList as { Key: string; Value: string }[];
-    expect(tags).toEqual(expect.arrayContaining([{ Key: 'rewind-retained-by', Value: run.id }]));
-    // its retention runs out
-    for (const t of tags) if (t.Key === 'rewind-retain-until') t.Value = new Date(Date.now() - 60_000).toISOString();
+    const run = await succeededRestore(h, 'staging-db');
+    expect(rds.instanceFields('staging-db')?.TagList).toEqual(expect.arrayContaining([{ Key: 'rewind-retained-by', Value: run.id }]));
+    expireRetention(rds, 'staging-db');
     const message = await waitFor(() => promptFor('staging-db'), 'the prompt about staging-db');
     expect(messageText(message)).toContain('the cutover of that run can no longer be rolled back');
     await waitFor(async () => buttonLabels(await h.liveMessage(run.id)).includes('Roll back cutover'), 'the rollback button');
@@ -191,163 +158,3 @@ describe('retention prompts in Slack', () => {
   });
 });
 
-describe('retention prompts that stop standing', () => {
-  let h: SlackHarness;
-  let rds: FakeRds;
-  const due = () => [...retained(new Date(Date.now() - HOUR), 'r-cutover-9', 'replaced')];
-  const prompt = () => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete prod-db-01?'));
-
-  beforeAll(async () => {
-    rds = await FakeRds.start();
-    rds.addInstance('prod-db-01', { Engine: 'postgres', DeletionProtection: true, TagList: due() });
-    const aws = { region: 'eu-central-1', endpoint: rds.url, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake-secret' }, maxAttempts: 1 };
-    h = await startSlackHarness({
-      mount: { retentionCheckMs: 300 },
-      providers: (pool) => {
-        const p = { ...countingProviders(pool, { window: WINDOW }), retention: new RdsRetention({ rds: aws, kind: 'instance', sourceId: 'prod-db-01', database: 'prod-db-01', retainForMs: 72 * HOUR }) };
-        return () => p;
-      },
-    });
-  });
-  afterAll(async () => {
-    await h.close();
-    await rds.close();
-  });
-
-  it('explains a deletion the provider refuses and keeps the question open', async () => {
-    const message = await waitFor(() => prompt(), 'the prompt');
-    await h.click(APPROVER, message, ACTION.deleteRetained, BLOCK.retentionActions);
-    const view = await waitFor(() => h.slack.slack.views(APPROVER).find((v) => v.callback_id === CALLBACK.typedRetentionDeletion), 'the deletion confirmation');
-    await h.submitTyped(APPROVER, view.id, 'prod-db-01');
-    const failed = await waitFor(() => {
-      const m = prompt();
-      return m && messageText(m).includes('The last click did not go through') && m;
-    }, 'the failure on the prompt');
-    expect(messageText(failed)).toContain('has deletion protection on, so Rewind will not delete it. If it really should go, turn it off (aws rds modify-db-instance --db-instance-identifier prod-db-01 --no-deletion-protection)');
-    expect(buttonLabels(failed)).toEqual(['Delete prod-db-01…', 'Keep 3d more']);
-    expect(rds.server.calls.filter((c) => c.action.startsWith('Delete'))).toEqual([]);
-    expect((await h.audit('retention.deletion_approved')).map((e) => e.actor)).toEqual([APPROVER]);
-    expect((await h.audit('retention.deletion_failed')).map((e) => e.detail.code ?? e.detail.error)).toEqual([expect.stringContaining('deletion protection on')]);
-  });
-
-  it("asks in the database's channel when the run's channel is archived", async () => {
-    // checks by hand for this one: a periodic check between the steps below would see a half-built world
-    const queues = h.mounted.services.queues;
-    await queues.interactions.removeJobScheduler(RETENTION_SCHEDULER_ID);
-    await h.idle();
-    const until = new Date(Date.now() - HOUR);
-    rds.addInstance('prod-db-01-dr-r7', { Engine: 'postgres', TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-7', 'rewind-database': 'prod-db-01' }), ...retained(until, 'r-7', 'restored')] });
-    // the question was recorded for the run's channel, which Slack now refuses
-    await new PgRetentionPromptStore(h.pool).open(
-      { database: 'prod-db-01', provider: 'aws-rds-instance', id: 'prod-db-01-dr-r7', role: 'restored', retainUntil: until, retainedBy: 'r-7', deletionProtection: false },
-      ELSEWHERE,
-    );
-    h.slack.slack.failNext('chat.postMessage', { error: 'is_archived' });
-    await checkRetention(h.mounted.services, retentionDepsFrom(h.mounted.services));
-    await queues.scheduleRetentionCheck(300);
-    const asked = await waitFor(() => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete prod-db-01-dr-r7?')), 'the question in the database\'s channel');
-    expect(buttonLabels(asked)).toEqual(['Delete prod-db-01-dr-r7…', 'Keep 3d more']);
-    const { rows } = await h.pool.query(`SELECT channel, message_ts FROM retention_prompts WHERE resource_id = 'prod-db-01-dr-r7'`);
-    expect(rows).toEqual([{ channel: CHANNEL, message_ts: asked.ts }]);
-    expect(h.slack.slack.calls('chat.postMessage').filter((c) => c.args.channel === ELSEWHERE).map((c) => c.error)).toEqual(['is_archived']);
-  });
-
-  it('asks once even when checks overlap', async () => {
-    const svc = h.mounted.services;
-    const until = new Date(Date.now() - HOUR);
-    rds.addInstance('prod-db-01-dr-r8', { Engine: 'postgres', TagList: [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-8', 'rewind-database': 'prod-db-01' }), ...retained(until, 'r-8', 'restored')] });
-    const results = await Promise.all([1, 2, 3].map(() => checkRetention(svc, retentionDepsFrom(svc))));
-    // one check ran (or the scheduled one did); the others saw the lock and did nothing
-    expect(results.filter((r) => r !== undefined).length).toBeLessThanOrEqual(1);
-    await waitFor(() => h.slack.slack.messages(CHANNEL).some((m) => messageText(m).includes('Delete prod-db-01-dr-r8?')), 'the question');
-    await Promise.all([1, 2, 3].map(() => checkRetention(svc, retentionDepsFrom(svc))));
-    expect(h.slack.slack.messages(CHANNEL).filter((m) => messageText(m).includes('Delete prod-db-01-dr-r8?'))).toHaveLength(1);
-  });
-
-  it('refuses a decision on a question whose retention changed since, and asks about the new one', async () => {
-    const first = new Date(Date.now() - 2 * HOUR);
-    const tags = [...tagList({ 'managed-by': 'rewind', 'rewind-run': 'r-9', 'rewind-database': 'prod-db-01' }), ...retained(first, 'r-9', 'restored')];
-    rds.addInstance('prod-db-01-dr-r9', { Engine: 'postgres', TagList: tags });
-    const asked = await waitFor(() => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete prod-db-01-dr-r9?')), 'the question');
-    // someone moved its retention by hand (to a time that has also passed) before anyone clicked
-    const later = new Date(Date.now() - HOUR);
-    for (const t of tags) if (t.Key === 'rewind-retain-until') t.Value = later.toISOString();
-    await h.click(IC, asked, ACTION.keepRetained, BLOCK.retentionActions);
-    // refused as stale (or, if the periodic check got there first, as no longer standing): either way nothing is kept longer
-    await waitFor(() => /retention changed after Rewind asked|nothing to decide about/.test(h.lastEphemeralText(IC)), 'the refusal');
-    expect(tags.find((t) => t.Key === 'rewind-retain-until')?.Value).toBe(later.toISOString());
-    await waitFor(() => messageText(h.slack.slack.message(CHANNEL, asked.ts)).includes('Nothing to decide any more'), 'the old question closed');
-    await waitFor(() => h.slack.slack.messages(CHANNEL).filter((m) => messageText(m).includes('Delete prod-db-01-dr-r9?')).length === 2, 'the new question');
-  });
-
-  it('reopens a decision that was interrupted, and closes a question whose resource is no longer kept', async () => {
-    // a worker that died while carrying out a click leaves the prompt "deciding"
-    await h.pool.query(`UPDATE retention_prompts SET status = 'deciding', decided_by = $1, updated_at = now() - interval '11 minutes' WHERE resource_id = 'prod-db-01'`, [APPROVER]);
-    const reopened = await waitFor(() => {
-      const m = prompt();
-      return m && messageText(m).includes('interrupted before it was carried out') && m;
-    }, 'the reopened prompt');
-    expect(buttonLabels(reopened)).toHaveLength(2);
-
-    // the cutover was rolled back: the instance is in service again and lost its retention tags
-    const fields = rds.instanceFields('prod-db-01');
-    if (fields) fields.TagList = [];
-    const closed = await waitFor(() => {
-      const m = prompt();
-      return m && messageText(m).includes('Nothing to decide any more') && m;
-    }, 'the closed prompt');
-    expect(buttonLabels(closed)).toEqual([]);
-    const { rows } = await h.pool.query(`SELECT status FROM retention_prompts WHERE resource_id = 'prod-db-01'`);
-    expect(rows).toEqual([{ status: 'gone' }]);
-    expect(rds.server.calls.filter((c) => c.action.startsWith('Delete'))).toEqual([]);
-  });
-});
-
-describe('a delete whose outcome Rewind cannot know', () => {
-  let h: SlackHarness;
-  let rds: FakeRds;
-
-  beforeAll(async () => {
-    rds = await FakeRds.start();
-    rds.addInstance('staging-db', { Engine: 'postgres', DeletionProtection: false, TagList: [] });
-    const aws = { region: 'eu-central-1', endpoint: rds.url, credentials: { accessKeyId: 'AKIAFAKE', secretAccessKey: 'fake-secret' }, maxAttempts: 1 };
-    h = await startSlackHarness({
-      mount: { retentionCheckMs: 300 },
-      providers: (pool) => {
-        const plain = countingProviders(pool, { window: WINDOW });
-        const staging = { ...plain, retention: new RdsRetention({ rds: aws, kind: 'instance', sourceId: 'staging-db', database: 'staging-db', retainForMs: 72 * HOUR }) };
-        return (database) => (database === 'staging-db' ? staging : plain);
-      },
-    });
-  });
-  afterAll(async () => {
-    await h.close();
-    await rds.close();
-  });
-
-  it('keeps the cutover from being rolled back when RDS may have deleted the replaced database', async () => {
-    await h.command(OPERATOR, 'restore staging-db latest');
-    const run = await waitFor(async () => (await h.runs('staging-db'))[0], 'the run');
-    for (const label of ['Approve restore', 'Approve cutover']) {
-      const m = await waitFor(async () => {
-        const live = await h.liveMessage(run.id);
-        return live && buttonLabels(live).includes(label) && live;
-      }, `the "${label}" button`);
-      await h.click(label === 'Approve restore' ? IC : APPROVER, m, ACTION.approveGate);
-    }
-    await h.waitForStatus(run.id, 'succeeded');
-    const tags = rds.instanceFields('staging-db')?.TagList as { Key: string; Value: string }[];
-    for (const t of tags) if (t.Key === 'rewind-retain-until') t.Value = new Date(Date.now() - 60_000).toISOString();
-    const message = await waitFor(() => h.slack.slack.messages(CHANNEL).find((m) => messageText(m).includes('Delete staging-db?')), 'the prompt');
-    // RDS takes the delete, but the answer is lost in a 500
-    rds.server.failAfterNext('DeleteDBInstance', 'InternalFailure', 'We encountered an internal error. Please try again.');
-    await h.click(APPROVER, message, ACTION.deleteRetained, BLOCK.retentionActions);
-    await waitFor(() => h.lastEphemeralText(APPROVER).includes('cannot tell whether it is being deleted'), () => `the uncertain answer (last: ${h.lastEphemeralText(APPROVER).slice(0, 300)}; audit: ${rds.server.mutatingCalls().map((c) => c.action + ':' + (c.error ?? 'ok')).join(',')})`);
-    expect(rds.instances.get('staging-db')?.deleted).toBe(true);
-    await expect(h.services.runtime.engine.rollbackCutover(run.id, APPROVER)).rejects.toMatchObject({ code: 'REPLACED_DATABASE_DELETED', userMessage: expect.stringContaining('(staging-db) is being deleted') });
-    await waitFor(async () => !buttonLabels(await h.liveMessage(run.id)).includes('Roll back cutover'), 'the rollback button to go');
-    // the next check no longer sees it (it is deleting): the question closes, the rollback stays refused
-    await waitFor(() => messageText(h.slack.slack.message(CHANNEL, message.ts)).includes('Nothing to decide any more'), 'the closed question');
-    expect((await h.services.runtime.store.getRun(run.id))?.status).toBe('succeeded');
-  });
-});
