@@ -84,10 +84,9 @@ export class RetentionService {
     return { due: entries.filter((e) => e.retainUntil.getTime() <= now), unlisted: problems.map((p) => p.database) };
   }
 
-  /** The retain-until a "keep it longer" decision sets: the database's retention from now. */
-  keepUntil(database: string): Date | undefined {
-    const retention = this.o.providers(database).retention;
-    return retention && new Date(this.now().getTime() + retention.retainForMs);
+  /** How much longer a "keep it longer" decision keeps a database of `database`: its retention. */
+  keepForMs(database: string): number | undefined {
+    return this.o.providers(database).retention?.retainForMs;
   }
 
   /**

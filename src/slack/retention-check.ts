@@ -30,8 +30,12 @@ export async function checkRetention(svc: SlackServices, deps: RetentionDeps): P
 async function checkNow(svc: SlackServices, deps: RetentionDeps): Promise<RetentionCheckResult> {
   const { due, unlisted } = await deps.service.dueNow();
   for (const database of unlisted) svc.warn({ database }, 'could not list the databases Rewind keeps; their retention prompts wait for the next check');
+  const live = await deps.prompts.live();
+  // Already asked: nothing to look up or write again every 15 minutes.
+  const posted = new Set(live.filter((p) => p.messageTs).map((p) => keyOf(p.provider, p.resourceId, p.retainUntil)));
   let asked = 0;
   for (const entry of due) {
+    if (posted.has(keyOf(entry.provider, entry.id, entry.retainUntil))) continue;
     const channel = await channelFor(svc, entry);
     if (!channel) {
       svc.warn({ database: entry.database, id: entry.id, run: entry.retainedBy }, 'a kept database is due for deletion, but neither its run nor rewind.yml names a channel to ask in');
@@ -42,7 +46,8 @@ async function checkNow(svc: SlackServices, deps: RetentionDeps): Promise<Retent
   }
   const dueKeys = new Set(due.map((e) => keyOf(e.provider, e.id, e.retainUntil)));
   let closed = 0;
-  for (const p of await deps.prompts.live()) {
+  // Questions created just now are due, so they have nothing to settle: the list read above will do.
+  for (const p of live) {
     if (unlisted.includes(p.database)) continue;
     const stillDue = dueKeys.has(keyOf(p.provider, p.resourceId, p.retainUntil));
     const settled = await settleStale(svc, deps, p, stillDue);

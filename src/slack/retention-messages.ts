@@ -25,10 +25,10 @@ export function retentionDepsFrom(svc: SlackServices): RetentionDeps {
   };
 }
 
+/** The database's retention; rewind.yml's top-level one when its adapters cannot be built now. */
 function keepForMs(svc: SlackServices, deps: RetentionDeps, p: RetentionPrompt): number {
   try {
-    const until = deps.service.keepUntil(p.database);
-    return until ? until.getTime() - svc.now().getTime() : svc.config.retention;
+    return deps.service.keepForMs(p.database) ?? svc.config.retention;
   } catch {
     return svc.config.retention;
   }
